@@ -47,12 +47,12 @@ public final class Dispatcher implements OpenSipsRequestHandler, RelayEvents {
 
     /** How often expired-but-unremoved sessions are purged (the original's interval). */
     static final Duration PURGE_INTERVAL = Duration.ofSeconds(600);
-    /** How often relays are asked for their load between the dispatcher's own counts. */
-    static final Duration LOAD_POLL_INTERVAL = Duration.ofSeconds(15);
+    /** How often relays are asked for their load, to see what other dispatchers put on them. */
+    public static final Duration LOAD_POLL_INTERVAL = Duration.ofSeconds(15);
 
-    /** Timing from {@code [Dispatcher]}. */
+    /** Timing from {@code [Dispatcher]}, plus the load poll interval. */
     public record Settings(ReplyBudget budget, Duration relayTimeout, Duration cleanupDeadRelaysAfter,
-            Duration cleanupExpiredSessionsAfter) {
+            Duration cleanupExpiredSessionsAfter, Duration loadPollInterval) {
     }
 
     private final ScheduledExecutorService loop;
@@ -92,8 +92,8 @@ public final class Dispatcher implements OpenSipsRequestHandler, RelayEvents {
         }
         periodicJobs.add(loop.scheduleWithFixedDelay(this::purge, PURGE_INTERVAL.toNanos(), PURGE_INTERVAL.toNanos(),
                 TimeUnit.NANOSECONDS));
-        periodicJobs.add(loop.scheduleWithFixedDelay(this::pollLoad, LOAD_POLL_INTERVAL.toNanos(),
-                LOAD_POLL_INTERVAL.toNanos(), TimeUnit.NANOSECONDS));
+        long poll = settings.loadPollInterval().toNanos();
+        periodicJobs.add(loop.scheduleWithFixedDelay(this::pollLoad, poll, poll, TimeUnit.NANOSECONDS));
     }
 
     /** From now on, lost relays are not scheduled for clean-up: the table is about to be saved. */

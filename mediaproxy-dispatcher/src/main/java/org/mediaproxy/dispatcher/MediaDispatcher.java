@@ -52,12 +52,13 @@ public final class MediaDispatcher {
      * @param socketPath    OpenSIPS socket, already resolved against the runtime directory
      * @param tls           server context with the dispatcher's credentials, requiring client certificates
      * @param managementTls {@code tls}, or null when {@code management_use_tls = no}
+     * @param loadPollInterval how often relays are asked for their load ({@link Dispatcher#LOAD_POLL_INTERVAL})
      */
     public record Setup(Path runtimeDir, Path socketPath, InetSocketAddress listen, InetSocketAddress listenManagement,
             SslContext tls, Passport passport, SslContext managementTls, Passport managementPassport,
             Duration opensipsTimeout, Duration relayTimeout, Duration relayRecoverInterval,
             Duration cleanupDeadRelaysAfter, Duration cleanupExpiredSessionsAfter, Path opensipsMiSocket,
-            DialogIdFormat dialogIdFormat, String version) {
+            DialogIdFormat dialogIdFormat, String version, Duration loadPollInterval) {
     }
 
     private final Setup setup;
@@ -97,7 +98,7 @@ public final class MediaDispatcher {
                     setup.dialogIdFormat(), DialogTerminator.Policy.DEFAULT);
             Dispatcher dispatcher = new Dispatcher(loop, clock,
                     new Dispatcher.Settings(new ReplyBudget(setup.opensipsTimeout()), setup.relayTimeout(),
-                            setup.cleanupDeadRelaysAfter(), setup.cleanupExpiredSessionsAfter()),
+                            setup.cleanupDeadRelaysAfter(), setup.cleanupExpiredSessionsAfter(), setup.loadPollInterval()),
                     new RelaySelector(new SecureRandom()), records, mi);
             Path stateFile = setup.runtimeDir().resolve(STATE_FILE);
             List<DispatcherSession> restored = SessionStateFile.load(stateFile);
@@ -138,6 +139,11 @@ public final class MediaDispatcher {
 
     public Path socketPath() {
         return openSipsServer.path();
+    }
+
+    /** The IP addresses of the connected relays, read on the event loop. */
+    public List<String> connectedRelays() throws InterruptedException {
+        return call(loop, () -> dispatcher.relays().stream().map(relay -> relay.ip()).toList());
     }
 
     /** The sessions the dispatcher knows, read on its event loop. */

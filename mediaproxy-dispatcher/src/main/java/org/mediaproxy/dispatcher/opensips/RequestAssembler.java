@@ -14,18 +14,21 @@ import java.util.Optional;
  */
 public final class RequestAssembler {
 
-    /** OpenSIPS builds requests in an 8 KiB buffer; twice that is garbage, not a request. */
-    public static final int MAX_REQUEST_BYTES = 16384;
+    /**
+     * OpenSIPS builds requests in an 8 KiB buffer; a "request" of many more lines without the
+     * terminating empty line is garbage and must not grow without bound.
+     */
+    public static final int MAX_REQUEST_CHARS = 65536;
 
     private final List<String> lines = new ArrayList<>();
-    private int bytes;
+    private int chars;
     private String defect;
 
     /**
      * Feeds one line (without its CRLF).
      *
      * @return the finished request when {@code line} was the terminating empty line
-     * @throws RequestTooLongException when the lines of one request exceed {@link #MAX_REQUEST_BYTES}
+     * @throws RequestTooLongException when the lines of one request exceed {@link #MAX_REQUEST_CHARS}
      */
     public Optional<OpenSipsMessage> line(String line) {
         if (line.isEmpty()) {
@@ -34,7 +37,7 @@ public final class RequestAssembler {
             }
             OpenSipsMessage message = defect != null ? new MalformedRequest(defect) : build(lines);
             lines.clear();
-            bytes = 0;
+            chars = 0;
             defect = null;
             return Optional.of(message);
         }
@@ -62,9 +65,9 @@ public final class RequestAssembler {
     }
 
     private void count(int lineLength) {
-        bytes += lineLength + 2;
-        if (bytes > MAX_REQUEST_BYTES) {
-            throw new RequestTooLongException(bytes);
+        chars += lineLength + 2;
+        if (chars > MAX_REQUEST_CHARS) {
+            throw new RequestTooLongException(chars);
         }
     }
 
@@ -102,8 +105,8 @@ public final class RequestAssembler {
     public static final class RequestTooLongException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        RequestTooLongException(int bytes) {
-            super("request longer than " + MAX_REQUEST_BYTES + " bytes (" + bytes + " so far)");
+        RequestTooLongException(int chars) {
+            super("request longer than " + MAX_REQUEST_CHARS + " characters (" + chars + " so far) without its empty line");
         }
     }
 }

@@ -49,8 +49,13 @@ final class TestDispatcher implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        stop();
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the dispatcher", e);
+        }
     }
 
     static Builder builder(Path runtimeDir, TestPki pki, TestPki.Identity identity) {

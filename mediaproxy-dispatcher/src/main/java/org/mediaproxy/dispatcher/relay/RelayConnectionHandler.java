@@ -21,6 +21,7 @@ final class RelayConnectionHandler extends ChannelInboundHandlerAdapter {
     private final Duration relayTimeout;
     private final Duration recoverInterval;
     private RelayLink link;
+    private boolean failed;
 
     RelayConnectionHandler(RelayEvents events, Duration relayTimeout, Duration recoverInterval) {
         this.events = events;
@@ -58,7 +59,7 @@ final class RelayConnectionHandler extends ChannelInboundHandlerAdapter {
             link.received(RelayMessage.parse(line));
         } else if (msg instanceof CrlfFrameDecoder.InvalidLine invalid) {
             log.warn("ignoring a {}-byte line from relay {} that is not UTF-8", invalid.bytes(), link.ip());
-        } else if (msg instanceof CrlfFrameDecoder.TruncatedLine truncated) {
+        } else if (msg instanceof CrlfFrameDecoder.TruncatedLine truncated && !failed) {
             log.warn("relay {} closed the connection in the middle of a line ({} bytes discarded)", link.ip(), truncated.bytes());
         }
     }
@@ -80,6 +81,7 @@ final class RelayConnectionHandler extends ChannelInboundHandlerAdapter {
         } else {
             log.warn("closing connection of relay {} after error: {}", peer, reason.toString());
         }
+        failed = true;
         ctx.close();
     }
 }

@@ -76,7 +76,7 @@ abstract class EndToEndBase {
     }
 
     /** A relay connected and registered (the dispatcher sent it {@code sessions}). */
-    TestRelay relay(TestDispatcher dispatcher, String ip, FakeRelay behaviour) throws Exception {
+    TestRelay relay(TestDispatcher dispatcher, String ip, TestRelay.Behaviour behaviour) throws Exception {
         TestRelay relay = closeLater(TestRelay.connect(relayGroup, ip, dispatcher.relayAddress(),
                 pki.clientContext(relayIdentity), behaviour));
         relay.awaitCommand("sessions", WAIT);

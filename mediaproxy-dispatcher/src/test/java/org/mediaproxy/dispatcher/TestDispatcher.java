@@ -77,6 +77,7 @@ final class TestDispatcher implements AutoCloseable {
         boolean managementTls = true;
         Path opensipsMi;
         DialogIdFormat dialogIdFormat = DialogIdFormat.HEX;
+        String version = VERSION;
 
         private Builder(Path runtimeDir, TestPki pki, TestPki.Identity identity) {
             this.runtimeDir = runtimeDir;
@@ -92,7 +93,7 @@ final class TestDispatcher implements AutoCloseable {
                     new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
                     tls, passport, managementTls ? tls : null, managementPassport,
                     opensipsTimeout, relayTimeout, relayRecoverInterval, cleanupDeadRelaysAfter, cleanupExpiredSessionsAfter,
-                    opensipsMi, dialogIdFormat, VERSION, loadPollInterval);
+                    opensipsMi, dialogIdFormat, version, loadPollInterval);
             return new TestDispatcher(MediaDispatcher.start(setup, records::add, Clock.systemUTC()), records);
         }
     }

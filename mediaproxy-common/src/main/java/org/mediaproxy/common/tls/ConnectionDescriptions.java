@@ -7,7 +7,7 @@ import java.net.SocketAddress;
 import java.security.cert.CertificateException;
 
 /** Words for log lines: who the peer is, and the one-line reason behind a failure. */
-final class ConnectionDescriptions {
+public final class ConnectionDescriptions {
 
     private ConnectionDescriptions() {
     }
@@ -30,7 +30,7 @@ final class ConnectionDescriptions {
      * outermost, which is ours; deeper ones are the JDK's details), else the first message that is
      * not just a codec wrapper repeating its cause.
      */
-    static String reason(Throwable failure) {
+    public static String reason(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof CertificateException && t.getMessage() != null) {
                 return t.getMessage();

@@ -37,7 +37,7 @@ import org.mediaproxy.common.tls.TlsCredentials;
  * one answer line back. Every way it can go wrong ends in a {@link ManagementException} whose
  * message tells the operator what happened.
  */
-final class ManagementClient implements AutoCloseable {
+public final class ManagementClient implements AutoCloseable {
 
     /** Answers can hold every session of every relay. */
     private static final int MAX_ANSWER = 64 * 1024 * 1024;
@@ -58,7 +58,7 @@ final class ManagementClient implements AutoCloseable {
         this.target = target;
     }
 
-    static ManagementClient connect(InetSocketAddress address, Optional<TlsCredentials> tls, Passport passport,
+    public static ManagementClient connect(InetSocketAddress address, Optional<TlsCredentials> tls, Passport passport,
             Duration timeout) throws ManagementException {
         String target = "dispatcher " + address.getHostString() + ":" + address.getPort();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -107,7 +107,7 @@ final class ManagementClient implements AutoCloseable {
     }
 
     /** Sends one command and returns its single-line answer. */
-    String ask(String command) throws ManagementException {
+    public String ask(String command) throws ManagementException {
         channel.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(command + "\r\n", StandardCharsets.UTF_8));
         try {
             String answer = answers.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);

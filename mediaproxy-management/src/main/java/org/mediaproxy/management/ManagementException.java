@@ -1,7 +1,7 @@
 package org.mediaproxy.management;
 
 /** A failure talking to the dispatcher, with a message meant for the operator's terminal. */
-final class ManagementException extends Exception {
+public final class ManagementException extends Exception {
     ManagementException(String message) {
         super(message);
     }

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.mediaproxy.testkit.SipDialog.Media;
 
@@ -41,7 +42,7 @@ public final class Demo {
     }
 
     private void run(Path checkout, Path base, boolean keep) throws Exception {
-        DemoEnvironment env = DemoEnvironment.create(checkout, base, "");
+        DemoEnvironment env = DemoEnvironment.create(checkout, base, Map.of());
         step("Configuration written to " + env.configDir().resolve("config.ini"));
         DaemonProcess dispatcher = DaemonProcess.start(checkout, "media-dispatcher", env.configDir(), env.runtimeDir(),
                 env.logDir().resolve("dispatcher.log"), List.of(), List.of());

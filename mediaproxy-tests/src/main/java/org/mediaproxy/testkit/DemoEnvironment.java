@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A self-contained dispatcher + relay set-up on loopback: a configuration directory using the
@@ -29,17 +30,20 @@ public final class DemoEnvironment {
         this.portRangeStart = portRangeStart;
     }
 
-    /** Creates the directories and writes {@code config.ini} below {@code base}. */
-    public static DemoEnvironment create(Path checkout, Path base, String extraConfig) throws IOException {
+    /**
+     * Creates the directories and writes {@code config.ini} below {@code base}; {@code extra} maps a
+     * section name (Relay, Dispatcher, OpenSIPS, Database, TLS) to option lines added to it.
+     */
+    public static DemoEnvironment create(Path checkout, Path base, Map<String, String> extra) throws IOException {
         Files.createDirectories(base.resolve("etc"));
         Files.createDirectories(base.resolve("run"));
         DemoEnvironment environment = new DemoEnvironment(checkout.toAbsolutePath().normalize(), base.toAbsolutePath(),
                 freeTcpPort(), freeTcpPort(), freeUdpPortRange(100));
-        Files.writeString(environment.configDir().resolve("config.ini"), environment.config(extraConfig));
+        Files.writeString(environment.configDir().resolve("config.ini"), environment.config(extra));
         return environment;
     }
 
-    private String config(String extra) {
+    private String config(Map<String, String> extra) {
         return """
                 ; Written by the MediaProxy demo: everything on loopback, sample certificates (NOT FOR PRODUCTION).
                 [Relay]
@@ -50,6 +54,7 @@ public final class DemoEnvironment {
                 routable_private_ranges = 127.0.0.0/8
                 traffic_sampling_period = 1
                 keepalive_interval = 1
+                %s
 
                 [Dispatcher]
                 socket_path = dispatcher.sock
@@ -58,18 +63,24 @@ public final class DemoEnvironment {
                 management_use_tls = yes
                 accounting = database
                 spool_dir = %s
+                %s
 
                 [OpenSIPS]
                 socket_path = %s
+                %s
 
                 [Database]
                 dburi = sqlite://%s
+                %s
 
                 [TLS]
                 certs_path = %s
-                """.formatted(relayPort, portRangeStart, portRangeStart + 100, relayPort, managementPort,
-                base.resolve("spool"), base.resolve("opensips-mi.sock"), accountingDatabase(),
-                checkout.resolve("tls")) + extra;
+                %s
+                """.formatted(relayPort, portRangeStart, portRangeStart + 100, extra.getOrDefault("Relay", ""),
+                relayPort, managementPort, base.resolve("spool"), extra.getOrDefault("Dispatcher", ""),
+                base.resolve("opensips-mi.sock"), extra.getOrDefault("OpenSIPS", ""),
+                accountingDatabase(), extra.getOrDefault("Database", ""),
+                checkout.resolve("tls"), extra.getOrDefault("TLS", ""));
     }
 
     public Path checkout() {

@@ -3,10 +3,13 @@ package org.mediaproxy.relay.forwarding.kernel;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,19 +25,21 @@ import org.slf4j.LoggerFactory;
 public final class KernelForwarding implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KernelForwarding.class);
+    /** The DESTROY event of a deleted entry follows the delete within microseconds; this is a generous cap. */
+    private static final long FINAL_COUNTERS_WAIT_MILLIS = 250;
 
     private final ConntrackTable table;
     private final NftRuleset ruleset;
     private final DestroyWatcher watcher;
-    private final Set<NatEntry> active;
+    private final OwnedEntries owned;
     private final ScheduledExecutorService sweeper;
 
     private KernelForwarding(ConntrackTable table, NftRuleset ruleset, DestroyWatcher watcher,
-                             Set<NatEntry> active, ScheduledExecutorService sweeper) {
+                             OwnedEntries owned, ScheduledExecutorService sweeper) {
         this.table = table;
         this.ruleset = ruleset;
         this.watcher = watcher;
-        this.active = active;
+        this.owned = owned;
         this.sweeper = sweeper;
     }
 
@@ -49,7 +54,7 @@ public final class KernelForwarding implements AutoCloseable {
     public static KernelForwarding start(KernelOptions options, DestroyWatcher.Listener expired)
             throws KernelUnavailableException {
         KernelSupport.checkLibrariesAndCapability();
-        Set<NatEntry> active = ConcurrentHashMap.newKeySet();
+        OwnedEntries owned = new OwnedEntries(expired);
         ConntrackTable table = null;
         DestroyWatcher watcher = null;
         NftRuleset ruleset = null;
@@ -58,7 +63,7 @@ public final class KernelForwarding implements AutoCloseable {
             KernelSupport.checkSysctls(options.adjustSysctls());
             // Subscribed before the first entry exists: the kernel only reports the deaths of
             // entries born while someone listened.
-            watcher = DestroyWatcher.start(options.mark(), new OwnedEntries(active, expired));
+            watcher = DestroyWatcher.start(options.mark(), owned);
             ruleset = NftRuleset.open(options.table(), options.inhibitTimeout());
             ruleset.install();
             Map<NatEntry, FlowCounters> stale = table.listOwn();
@@ -78,7 +83,7 @@ public final class KernelForwarding implements AutoCloseable {
             undo(table, watcher, ruleset);
             throw new KernelUnavailableException("kernel forwarding set-up failed: " + e.getMessage(), e);
         }
-        return new KernelForwarding(table, ruleset, watcher, active, sweeper(table, options));
+        return new KernelForwarding(table, ruleset, watcher, owned, sweeper(table, options));
     }
 
     /**
@@ -91,15 +96,15 @@ public final class KernelForwarding implements AutoCloseable {
      */
     public void install(NatEntry entry) {
         // Not reported as expired when the stale-entry step deletes a previous copy of it.
-        active.remove(entry);
+        owned.active.remove(entry);
         ruleset.inhibit(entry);
         try {
             table.deleteOriginal(entry.callerTuple());
             table.deleteOriginal(entry.calleeTuple());
-            active.add(entry);
+            owned.active.add(entry);
             table.create(entry);
         } catch (RuntimeException e) {
-            active.remove(entry);
+            owned.active.remove(entry);
             throw e;
         } finally {
             ruleset.release(entry);
@@ -114,11 +119,32 @@ public final class KernelForwarding implements AutoCloseable {
     /**
      * Deletes the entry; packets then reach the userspace sockets again.
      *
-     * @return its counters, or empty if it was gone (expired: reported to the listener)
+     * @return its final counters, taken from the DESTROY event the delete causes (counters read
+     *         before the delete would miss the packets forwarded in between), or empty if it had
+     *         expired earlier (and was reported to the listener)
      */
     public Optional<FlowCounters> remove(NatEntry entry) {
-        active.remove(entry);
-        return table.delete(entry);
+        owned.active.remove(entry);
+        CompletableFuture<FlowCounters> destroyed = new CompletableFuture<>();
+        owned.removing.put(entry, destroyed);
+        try {
+            Optional<FlowCounters> beforeDelete = table.delete(entry);
+            try {
+                // Also when the entry was gone already: it may have expired just now, after
+                // leaving the active set, and then only this call can pass its counters on.
+                return Optional.of(destroyed.get(FINAL_COUNTERS_WAIT_MILLIS, TimeUnit.MILLISECONDS));
+            } catch (TimeoutException | ExecutionException e) {
+                if (beforeDelete.isPresent()) {
+                    LOG.warn("no DESTROY event for deleted entry {}: its last packets are not counted", entry);
+                }
+                return beforeDelete;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return beforeDelete;
+            }
+        } finally {
+            owned.removing.remove(entry);
+        }
     }
 
     /** Deletes every entry carrying our mark and the nftables table, then closes the handles. */
@@ -128,7 +154,7 @@ public final class KernelForwarding implements AutoCloseable {
             sweeper.shutdownNow();
         }
         watcher.close();
-        active.clear();
+        owned.active.clear();
         try {
             table.listOwn().keySet().forEach(table::delete);
             ruleset.remove();
@@ -177,13 +203,26 @@ public final class KernelForwarding implements AutoCloseable {
         }
     }
 
-    /** Passes on DESTROY events of entries that are still installed, i.e. that the kernel expired. */
-    private record OwnedEntries(Set<NatEntry> active, DestroyWatcher.Listener listener)
-            implements DestroyWatcher.Listener {
+    /**
+     * Routes DESTROY events: to a {@link #remove} waiting for its final counters, or to the
+     * listener for entries still installed (the kernel expired them); others are stale copies.
+     */
+    private static final class OwnedEntries implements DestroyWatcher.Listener {
+
+        final Set<NatEntry> active = ConcurrentHashMap.newKeySet();
+        final Map<NatEntry, CompletableFuture<FlowCounters>> removing = new ConcurrentHashMap<>();
+        private final DestroyWatcher.Listener listener;
+
+        OwnedEntries(DestroyWatcher.Listener listener) {
+            this.listener = listener;
+        }
 
         @Override
         public void destroyed(NatEntry entry, FlowCounters finalCounters) {
-            if (active.remove(entry)) {
+            CompletableFuture<FlowCounters> waiting = removing.get(entry);
+            if (waiting != null) {
+                waiting.complete(finalCounters);
+            } else if (active.remove(entry)) {
                 listener.destroyed(entry, finalCounters);
             }
         }

@@ -68,7 +68,7 @@ class HandOverTest {
             Thread.sleep(300);
             stopAll(relayCallerSide, relayCalleeSide, caller, callee);
 
-            assertTrue(problems.isEmpty(), problems.toString());
+            assertTrue(problems.isEmpty(), problems.size() + " problems, e.g. " + problems.stream().limit(5).toList());
             assertEquals(PACKETS, atCallee.cardinality(), "missing at callee: " + missing(atCallee));
             assertEquals(PACKETS, atCaller.cardinality(), "missing at caller: " + missing(atCaller));
             assertTrue(inKernel.callerPackets() > PACKETS / 4 && inKernel.calleePackets() > PACKETS / 4,

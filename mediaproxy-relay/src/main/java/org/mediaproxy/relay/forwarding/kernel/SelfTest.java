@@ -36,7 +36,10 @@ final class SelfTest {
     private static final String PROBE_CALLER = "198.19.255.250";
     private static final String RELAY_CALLEE_SIDE = "198.19.255.253";
     private static final String PROBE_CALLEE = "198.19.255.254";
-    private static final int WAIT_MILLIS = 1000;
+    /** Per attempt; several attempts because the first datagrams may go while the new link's
+     *  neighbour resolution is still failing, and ARP retries only after a second. */
+    private static final int WAIT_MILLIS = 300;
+    private static final int ATTEMPTS = 8;
 
     private SelfTest() {
     }
@@ -104,21 +107,26 @@ final class SelfTest {
                                  InetSocketAddress expectedSource, String direction)
             throws IOException, KernelUnavailableException {
         byte[] probe = ("mediaproxy kernel self-test " + direction).getBytes(StandardCharsets.US_ASCII);
-        from.send(new DatagramPacket(probe, probe.length, relayTarget));
         DatagramPacket received = new DatagramPacket(new byte[256], 256);
-        try {
-            to.receive(received);
-        } catch (SocketTimeoutException e) {
-            throw new KernelUnavailableException("kernel self-test: a conntrack NAT entry was accepted but not applied: "
-                    + "a datagram sent to " + UdpTuple.format(relayTarget) + " did not come out " + direction
-                    + " within " + WAIT_MILLIS + " ms (conntrack/NAT hooks inactive, or forwarding blocked by "
-                    + "the firewall's FORWARD policy or rules)");
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            from.send(new DatagramPacket(probe, probe.length, relayTarget));
+            try {
+                to.receive(received);
+            } catch (SocketTimeoutException e) {
+                continue;
+            }
+            byte[] payload = Arrays.copyOf(received.getData(), received.getLength());
+            if (!expectedSource.equals(received.getSocketAddress()) || !Arrays.equals(probe, payload)) {
+                throw new KernelUnavailableException("kernel self-test: the datagram sent " + direction
+                        + " arrived from " + received.getSocketAddress() + " instead of "
+                        + UdpTuple.format(expectedSource));
+            }
+            return;
         }
-        byte[] payload = Arrays.copyOf(received.getData(), received.getLength());
-        if (!expectedSource.equals(received.getSocketAddress()) || !Arrays.equals(probe, payload)) {
-            throw new KernelUnavailableException("kernel self-test: the datagram sent " + direction + " arrived from "
-                    + received.getSocketAddress() + " instead of " + UdpTuple.format(expectedSource));
-        }
+        throw new KernelUnavailableException("kernel self-test: a conntrack NAT entry was accepted but not applied: "
+                + ATTEMPTS + " datagrams sent to " + UdpTuple.format(relayTarget) + " did not come out " + direction
+                + " within " + ATTEMPTS * WAIT_MILLIS + " ms (conntrack/NAT hooks inactive, or forwarding blocked by "
+                + "the firewall's FORWARD policy or rules)");
     }
 
     private static DatagramSocket socket(String address) throws IOException {

@@ -79,10 +79,6 @@ public final class ConntrackTable implements AutoCloseable {
         return new ConntrackTable(lib, handle, mark, Math.toIntExact(Math.max(1, initialTimeout.toSeconds())));
     }
 
-    public int mark() {
-        return mark;
-    }
-
     /**
      * Creates the NAT entry. Fails with errno EEXIST if a conntrack entry already uses either of
      * its tuples: delete stale entries first ({@link #deleteOriginal}).

@@ -47,18 +47,6 @@ public record KernelOptions(int mark, String table, Duration entryTimeout, Durat
                 Duration.ofSeconds(2), Duration.ofSeconds(10), true, true);
     }
 
-    public KernelOptions withMark(int newMark) {
-        return new KernelOptions(newMark, table, entryTimeout, inhibitTimeout, expirySweep, adjustSysctls, selfTest);
-    }
-
-    public KernelOptions withTable(String newTable) {
-        return new KernelOptions(mark, newTable, entryTimeout, inhibitTimeout, expirySweep, adjustSysctls, selfTest);
-    }
-
-    public KernelOptions withEntryTimeout(Duration newTimeout) {
-        return new KernelOptions(mark, table, newTimeout, inhibitTimeout, expirySweep, adjustSysctls, selfTest);
-    }
-
     public KernelOptions withAdjustSysctls(boolean adjust) {
         return new KernelOptions(mark, table, entryTimeout, inhibitTimeout, expirySweep, adjust, selfTest);
     }

@@ -59,7 +59,6 @@ public interface LibNetfilterConntrack {
     int NFCT_Q_DUMP = 5;
 
     // callback verdicts
-    int NFCT_CB_STOP = 0;
     int NFCT_CB_CONTINUE = 1;
 
     // enum nfct_filter_attr

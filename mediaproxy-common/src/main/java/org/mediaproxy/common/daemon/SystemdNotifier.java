@@ -1,6 +1,7 @@
 package org.mediaproxy.common.daemon;
 
 import io.netty.channel.ChannelFuture;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -75,7 +76,7 @@ public final class SystemdNotifier implements AutoCloseable {
             if (!sent.awaitUninterruptibly(SEND_WAIT_MILLIS)) {
                 log.warn("sd_notify to {} timed out", socketName);
             } else if (!sent.isSuccess()) {
-                log.warn("sd_notify to {} failed: {}", socketName, sent.cause().toString());
+                log.warn("sd_notify to {} failed: {}", socketName, reason(sent.cause()));
             }
         } catch (RuntimeException e) {
             log.warn("sd_notify to {} failed: {}", socketName, e.toString());
@@ -85,6 +86,14 @@ public final class SystemdNotifier implements AutoCloseable {
     @Override
     public void close() {
         sender.close();
+    }
+
+    // Netty reports a missing socket path as a FileNotFoundException without a message.
+    private static String reason(Throwable failure) {
+        if (failure instanceof FileNotFoundException) {
+            return "no such socket";
+        }
+        return failure.getMessage() != null ? failure.getMessage() : failure.toString();
     }
 
     // A newline would start a new assignment in the datagram.

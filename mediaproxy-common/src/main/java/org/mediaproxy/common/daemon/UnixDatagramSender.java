@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollDomainDatagramChannel;
@@ -17,11 +16,11 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An unbound AF_UNIX datagram socket that sends to socket paths, e.g. {@code /dev/log} or
+ * An AF_UNIX datagram socket that sends to socket paths, e.g. {@code /dev/log} or
  * {@code $NOTIFY_SOCKET}. The JDK's DatagramChannel cannot do AF_UNIX, hence Netty's epoll
  * transport. A path starting with a NUL character names a socket in the abstract namespace.
  *
- * <p>Unconnected on purpose: every datagram is addressed, so the receiver may be restarted
+ * <p>Not connected on purpose: every datagram is addressed, so the receiver may be restarted
  * (syslog daemons are) without this side noticing.
  */
 final class UnixDatagramSender implements AutoCloseable {
@@ -36,19 +35,19 @@ final class UnixDatagramSender implements AutoCloseable {
     UnixDatagramSender(String threadName) throws IOException {
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName, true),
                 EpollIoHandler.newFactory());
-        ChannelFuture registration = new Bootstrap()
+        // Netty only writes on an active (bound) channel. The empty path makes Linux "autobind"
+        // the socket to a fresh abstract name, which leaves nothing behind in the file system.
+        ChannelFuture binding = new Bootstrap()
                 .group(group)
                 .channel(EpollDomainDatagramChannel.class)
-                // An unbound datagram socket can send; without this Netty reports it inactive.
-                .option(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, true)
                 .handler(new ChannelInboundHandlerAdapter())
-                .register()
+                .bind(new DomainSocketAddress(""))
                 .awaitUninterruptibly();
-        if (!registration.isSuccess()) {
+        if (!binding.isSuccess()) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw new IOException("cannot open an AF_UNIX datagram socket", registration.cause());
+            throw new IOException("cannot open an AF_UNIX datagram socket", binding.cause());
         }
-        channel = registration.channel();
+        channel = binding.channel();
     }
 
     /** Queues one datagram; the future tells whether the kernel accepted it. */

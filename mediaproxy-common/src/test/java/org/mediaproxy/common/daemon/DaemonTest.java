@@ -99,6 +99,9 @@ class DaemonTest {
         Path runtime = dir.resolve("run");
         Path pidFile = runtime.resolve("test-daemon.pid");
         Path syslogSocket = dir.resolve("log");
+        // Left by a crashed daemon: PID 999999999 is above Linux's pid_max, so never alive.
+        Files.createDirectories(runtime);
+        Files.writeString(pidFile, "999999999\n");
         long pid = 0;
         try (DatagramSink syslog = new DatagramSink(syslogSocket.toString());
              DaemonProcess parent = DaemonProcess.start(List.of(),
@@ -150,6 +153,22 @@ class DaemonTest {
                     "WARNING Syslog socket " + dir.resolve("no-syslog") + " is not available; logging to standard error"),
                     parent.stderr::toString);
             assertFalse(Files.exists(runtime.resolve("test-daemon.pid")), "no PID file left behind");
+        }
+    }
+
+    @Test
+    void pidFileOfARunningJvmStopsASecondInstance() throws Exception {
+        Path runtime = Files.createDirectories(dir.resolve("run"));
+        Path pidFile = runtime.resolve("test-daemon.pid");
+        String running = ProcessHandle.current().pid() + "\n";
+        Files.writeString(pidFile, running);
+        try (DaemonProcess parent = DaemonProcess.start(List.of(),
+                List.of("-D" + Logging.SYSLOG_SOCKET_PROPERTY + "=" + dir.resolve("no-syslog")), Map.of(),
+                "--runtime-dir", runtime.toString())) {
+            assertEquals(1, parent.awaitExit());
+            assertEquals(1, parent.stderr.stream().filter(line -> line.endsWith("Cannot start test-daemon: already running (pid "
+                    + ProcessHandle.current().pid() + " in " + pidFile + ")")).count(), parent.stderr::toString);
+            assertEquals(running, Files.readString(pidFile));
         }
     }
 

@@ -121,7 +121,7 @@ public final class Accounting implements AutoCloseable {
         for (BackendLane lane : lanes) {
             try {
                 lane.backend().close();
-            } catch (Exception e) {
+            } catch (RuntimeException e) {
                 log.warn("closing accounting backend {}: {}", lane.name(), e.toString());
             }
             if (lane.spoolDepth() > 0) {

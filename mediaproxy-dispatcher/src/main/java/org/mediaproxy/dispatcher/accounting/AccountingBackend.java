@@ -15,4 +15,8 @@ public interface AccountingBackend extends AutoCloseable {
     String name();
 
     void account(SessionRecord record) throws Exception;
+
+    /** Releases connections and sockets; called once, after the worker has stopped or given up. */
+    @Override
+    void close();
 }

@@ -55,7 +55,7 @@ public final class AccountingBackends {
             for (AccountingBackend backend : backends) {
                 try {
                     backend.close();
-                } catch (Exception closing) {
+                } catch (RuntimeException closing) {
                     e.addSuppressed(closing);
                 }
             }

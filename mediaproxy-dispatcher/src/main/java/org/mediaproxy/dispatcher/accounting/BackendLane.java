@@ -3,6 +3,8 @@ package org.mediaproxy.dispatcher.accounting;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -282,35 +284,36 @@ final class BackendLane {
         try {
             spool.removeHead(entry);
         } catch (IOException e) {
-            // The entry stays; delivering it again later is harmless.
-            log.error("accounting backend {}: cannot remove delivered spool entry {}: {}", name(), entry.number(), e);
+            // The file stays and is replayed after a restart, which is harmless.
+            log.error("accounting backend {}: cannot delete a delivered spool batch: {}", name(), e.toString());
         }
     }
 
     /** Spools a record that was at the front of the memory queue, or puts it back there. */
     private void requeueOrSpool(SessionRecord record) {
-        if (!appendToSpool(record)) {
+        if (!appendToSpool(List.of(record))) {
             incoming.addFirst(record);
         }
     }
 
-    /** Moves the memory queue to the end of the spool, oldest first, until a write fails. */
+    /** Moves the memory queue to the end of the spool, oldest first, in one batch. */
     private void spoolIncoming() {
-        SessionRecord record;
-        while ((record = incoming.peekFirst()) != null && appendToSpool(record)) {
-            incoming.pollFirst();
+        List<SessionRecord> batch = new ArrayList<>(incoming);
+        if (!batch.isEmpty() && appendToSpool(batch)) {
+            // Only this lane takes from the head; offers only add at the tail.
+            batch.forEach(record -> incoming.pollFirst());
         }
     }
 
     private void spoolOrLog(SessionRecord record) {
-        if (!appendToSpool(record)) {
+        if (!appendToSpool(List.of(record))) {
             log.error("accounting backend {}: record lost with the spool unwritable: {}", name(), record.json());
         }
     }
 
-    private boolean appendToSpool(SessionRecord record) {
+    private boolean appendToSpool(List<SessionRecord> records) {
         try {
-            spool.append(record.json());
+            spool.append(records.stream().map(SessionRecord::json).toList());
         } catch (IOException e) {
             if (!spoolBroken) {
                 spoolBroken = true;

@@ -78,7 +78,13 @@ class AccountingTest {
             Await.until("everything spooled", WAIT, () -> accounting.spoolDepth() == 20);
             assertEquals(List.of(), down.delivered());
             try (Stream<Path> files = Files.list(spool.resolve("down"))) {
-                assertEquals(20, files.filter(file -> file.toString().endsWith(".json")).count());
+                assertEquals(20, files.mapToLong(file -> {
+                    try {
+                        return Files.readAllLines(file).size();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).sum(), "on disk");
             }
 
             down.available(true);
@@ -116,8 +122,9 @@ class AccountingTest {
         Await.until("spooled", WAIT, () -> accounting.spoolDepth() == 5);
         accounting.close();
         try (Stream<Path> files = Files.list(spool.resolve("test"))) {
-            assertEquals(5, files.count());
+            assertTrue(files.allMatch(file -> file.getFileName().toString().endsWith(".jsonl")));
         }
+        assertEquals(5, accounting.spoolDepth());
 
         ScriptedBackend second = new ScriptedBackend("test");
         try (Accounting restarted = Accounting.start(List.of(second), spool, FAST)) {
@@ -151,9 +158,9 @@ class AccountingTest {
         never.countDown();
 
         ScriptedBackend healthy = new ScriptedBackend("test");
-        try (Accounting restarted = Accounting.start(List.of(healthy), spool, FAST)) {
-            Await.until("replay", WAIT, () -> healthy.delivered().size() >= 500);
-        }
+        Accounting restarted = Accounting.start(List.of(healthy), spool, FAST);
+        Await.until("replay", WAIT, () -> healthy.delivered().size() >= 500);
+        restarted.close();
         assertEquals(calls, healthy.delivered());
     }
 
@@ -191,8 +198,8 @@ class AccountingTest {
     @Test
     void anUnreadableSpoolEntryIsSetAside() throws Exception {
         Files.createDirectories(spool.resolve("test"));
-        Files.writeString(spool.resolve("test/00000000000000000001.json"), "not json");
-        Files.writeString(spool.resolve("test/00000000000000000002.json"), SessionRecord.of(record("ok")).json());
+        Files.writeString(spool.resolve("test/00000000000000000001-2.jsonl"),
+                "not json\n" + SessionRecord.of(record("ok")).json() + "\n");
         ScriptedBackend backend = new ScriptedBackend("test");
         try (Accounting accounting = Accounting.start(List.of(backend), spool, FAST)) {
             Await.until("the readable entry", WAIT, () -> backend.delivered().equals(List.of("ok")));

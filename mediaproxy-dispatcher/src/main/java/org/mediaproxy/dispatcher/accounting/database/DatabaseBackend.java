@@ -77,6 +77,8 @@ public final class DatabaseBackend implements AccountingBackend {
         config.setValidationTimeout(VALIDATION_SECONDS * 1_000L);
         // Start even when the database is down; the spool covers the outage.
         config.setInitializationFailTimeout(-1);
+        // A statement must not hang the worker forever on a dead connection.
+        uri.dialect().socketTimeout().forEach(config::addDataSourceProperty);
         DatabaseBackend backend = new DatabaseBackend(uri, table, new HikariDataSource(config));
         backend.prepareAtStart();
         return backend;

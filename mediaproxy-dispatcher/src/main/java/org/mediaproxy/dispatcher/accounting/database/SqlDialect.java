@@ -1,6 +1,8 @@
 package org.mediaproxy.dispatcher.accounting.database;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** What differs between the supported databases: the table definition (accounting.md §2.1). */
 enum SqlDialect {
@@ -25,12 +27,22 @@ enum SqlDialect {
                     + "    UNIQUE KEY callid_idx (" + t.callId() + ", " + t.fromTag() + ", " + t.toTag() + ")\n"
                     + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
         }
+
+        @Override
+        Map<String, String> socketTimeout() {
+            return Map.of("socketTimeout", Long.toString(SOCKET_TIMEOUT.toMillis()));
+        }
     },
 
     POSTGRESQL {
         @Override
         List<String> createStatements(SessionsTable t) {
             return List.of(createTable(t, "SERIAL PRIMARY KEY", "BYTEA"), uniqueIndex(t));
+        }
+
+        @Override
+        Map<String, String> socketTimeout() {
+            return Map.of("socketTimeout", Long.toString(SOCKET_TIMEOUT.toSeconds()));
         }
     },
 
@@ -40,10 +52,21 @@ enum SqlDialect {
         List<String> createStatements(SessionsTable t) {
             return List.of(createTable(t, "INTEGER PRIMARY KEY AUTOINCREMENT", "CHAR(16777215)"), uniqueIndex(t));
         }
+
+        @Override
+        Map<String, String> socketTimeout() {
+            return Map.of(); // a local file
+        }
     };
+
+    /** Longest wait for a database answer before the attempt counts as failed. */
+    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
 
     /** The statements that create the table and its unique index when they do not exist. */
     abstract List<String> createStatements(SessionsTable table);
+
+    /** Driver properties bounding how long a statement may wait for the server. */
+    abstract Map<String, String> socketTimeout();
 
     /** The statements as an operator would paste them into a SQL shell. */
     String script(SessionsTable table) {

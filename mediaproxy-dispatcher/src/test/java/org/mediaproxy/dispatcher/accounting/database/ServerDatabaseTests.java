@@ -153,9 +153,8 @@ abstract class ServerDatabaseTests {
         for (int round = 0; round < 2; round++) {
             // What a crash after the inserts but before the spool files were removed leaves behind.
             Files.createDirectories(queue);
-            for (int i = 0; i < records.size(); i++) {
-                Files.writeString(queue.resolve(String.format("%020d.json", i + 1)), records.get(i));
-            }
+            Files.writeString(queue.resolve("00000000000000000001-4.jsonl"), String.join("\n", records.subList(0, 4)));
+            Files.writeString(queue.resolve("00000000000000000002-6.jsonl"), String.join("\n", records.subList(4, 10)));
             try (Accounting accounting = start(backend(ADMIN))) {
                 Await.until("the replay", WAIT, () -> accounting.spoolDepth() == 0);
             }

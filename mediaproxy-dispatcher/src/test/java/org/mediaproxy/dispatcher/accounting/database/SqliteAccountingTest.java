@@ -40,8 +40,8 @@ class SqliteAccountingTest {
 
     @Test
     void createsTheSameTableAsTheOriginal() throws Exception {
-        try (DatabaseBackend ignored = DatabaseBackend.create(DatabaseSettings.withDefaults(dburi()));
-             Connection connection = open()) {
+        DatabaseBackend.create(DatabaseSettings.withDefaults(dburi())).close();
+        try (Connection connection = open()) {
             String dump = Fixtures.text("accounting-sqlite-dump.txt");
             String table = schema(connection, "media_sessions");
             String index = schema(connection, "media_sessions_callid_idx");

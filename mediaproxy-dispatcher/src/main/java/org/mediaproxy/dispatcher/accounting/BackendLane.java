@@ -126,19 +126,16 @@ final class BackendLane {
     private void run() {
         try {
             while (!shouldStop()) {
-                if (failing && !closing && System.nanoTime() - retryAt < 0) {
-                    awaitRetry();
-                } else if (!spool.isEmpty()) {
-                    spoolIncoming();
-                    replayHead();
-                } else {
-                    deliverFromMemory();
+                try {
+                    step();
+                } catch (RuntimeException e) {
+                    // A bug must not end accounting for good; the records stay where they are.
+                    log.error("accounting backend {}: unexpected failure", name(), e);
+                    Thread.sleep(policy.firstRetry().toMillis());
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            log.error("accounting backend {}: worker failed", name(), e);
         } finally {
             synchronized (handover) {
                 if (!stopped) {
@@ -146,6 +143,17 @@ final class BackendLane {
                     stopped = true;
                 }
             }
+        }
+    }
+
+    private void step() throws InterruptedException {
+        if (failing && !closing && System.nanoTime() - retryAt < 0) {
+            awaitRetry();
+        } else if (!spool.isEmpty()) {
+            spoolIncoming();
+            replayHead();
+        } else {
+            deliverFromMemory();
         }
     }
 

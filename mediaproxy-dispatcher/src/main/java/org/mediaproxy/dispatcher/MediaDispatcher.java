@@ -3,7 +3,6 @@ package org.mediaproxy.dispatcher;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -17,10 +16,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.mediaproxy.common.config.DialogIdFormat;
 import org.mediaproxy.common.tls.Passport;
+import org.mediaproxy.common.tls.TlsCredentials;
 import org.mediaproxy.dispatcher.management.ManagementServer;
 import org.mediaproxy.dispatcher.management.ManagementService;
-import org.mediaproxy.dispatcher.mi.DialogIdFormat;
 import org.mediaproxy.dispatcher.mi.DialogTerminator;
 import org.mediaproxy.dispatcher.mi.OpenSipsMi;
 import org.mediaproxy.dispatcher.opensips.OpenSipsServer;
@@ -49,14 +49,14 @@ public final class MediaDispatcher {
     /**
      * Everything the dispatcher needs, already resolved from the configuration.
      *
-     * @param socketPath    OpenSIPS socket, already resolved against the runtime directory
-     * @param tls           server context with the dispatcher's credentials, requiring client certificates
-     * @param managementTls {@code tls}, or null when {@code management_use_tls = no}
+     * @param socketPath       OpenSIPS socket, already resolved against the runtime directory
+     * @param credentials      the dispatcher's TLS credentials (relays, and management with TLS)
+     * @param verifyInterval   {@code [TLS] verify_interval}
      * @param loadPollInterval how often relays are asked for their load ({@link Dispatcher#LOAD_POLL_INTERVAL})
      */
     public record Setup(Path runtimeDir, Path socketPath, InetSocketAddress listen, InetSocketAddress listenManagement,
-            SslContext tls, Passport passport, SslContext managementTls, Passport managementPassport,
-            Duration opensipsTimeout, Duration relayTimeout, Duration relayRecoverInterval,
+            TlsCredentials credentials, Duration verifyInterval, Passport passport, boolean managementUseTls,
+            Passport managementPassport, Duration opensipsTimeout, Duration relayTimeout, Duration relayRecoverInterval,
             Duration cleanupDeadRelaysAfter, Duration cleanupExpiredSessionsAfter, Path opensipsMiSocket,
             DialogIdFormat dialogIdFormat, String version, Duration loadPollInterval) {
     }
@@ -106,11 +106,12 @@ public final class MediaDispatcher {
                 dispatcher.start(restored);
                 return null;
             });
-            relayServer = RelayServer.start(loop, setup.listen(), setup.tls(), setup.passport(), dispatcher,
-                    setup.relayTimeout(), setup.relayRecoverInterval());
+            relayServer = RelayServer.start(loop, setup.listen(), setup.credentials(), setup.passport(),
+                    setup.verifyInterval(), dispatcher, setup.relayTimeout(), setup.relayRecoverInterval());
             ManagementService management = new ManagementService(dispatcher::relays, setup.version());
-            managementServer = ManagementServer.start(loop, setup.listenManagement(), setup.managementTls(),
-                    setup.managementPassport(), management);
+            managementServer = ManagementServer.start(loop, setup.listenManagement(),
+                    setup.managementUseTls() ? setup.credentials() : null, setup.managementPassport(),
+                    setup.verifyInterval(), management);
             OpenSipsServer openSipsServer = OpenSipsServer.start(loop, setup.socketPath(), dispatcher);
             SessionStateFile.delete(stateFile);
             return new MediaDispatcher(setup, group, loop, dispatcher, mi, relayServer, managementServer, openSipsServer);

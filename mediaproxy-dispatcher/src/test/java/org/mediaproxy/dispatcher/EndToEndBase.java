@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.mediaproxy.common.json.PythonJson;
+import org.mediaproxy.common.tls.Role;
+import org.mediaproxy.common.tls.TlsCredentials;
 
 /**
  * Real dispatchers with real sockets and real TLS, driven by an OpenSIPS-protocol client over the
@@ -25,10 +27,12 @@ abstract class EndToEndBase {
     static final String RELAY_A = "127.0.0.2";
     static final String RELAY_B = "127.0.0.3";
 
-    static TestPki pki;
-    static TestPki.Identity dispatcherIdentity;
-    static TestPki.Identity relayIdentity;
-    static TestPki.Identity clientIdentity;
+    /** The repository's sample credentials (tests run in the module directory). */
+    static final Path SAMPLE_TLS = Path.of("..", "tls");
+
+    static TlsCredentials dispatcherCredentials;
+    static TlsCredentials relayCredentials;
+    static TlsCredentials managementCredentials;
     static MultiThreadIoEventLoopGroup relayGroup;
 
     @TempDir
@@ -38,10 +42,9 @@ abstract class EndToEndBase {
 
     @BeforeAll
     static void createPkiAndRelayLoop() throws Exception {
-        pki = TestPki.create("CN=Test CA, O=AG Projects");
-        dispatcherIdentity = pki.issue("CN=MediaProxy dispatcher, O=AG Projects, OU=MediaProxy");
-        relayIdentity = pki.issue("CN=MediaProxy relay, O=AG Projects, OU=MediaProxy");
-        clientIdentity = pki.issue("CN=CDRTool, O=AG Projects");
+        dispatcherCredentials = TlsCredentials.load(SAMPLE_TLS, Role.DISPATCHER);
+        relayCredentials = TlsCredentials.load(SAMPLE_TLS, Role.RELAY);
+        managementCredentials = TlsCredentials.load(SAMPLE_TLS, Role.MANAGEMENT_CLIENT);
         relayGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         // Load the JSON classes now: on a busy machine their first use takes a good part of a
         // 500 ms reply budget, which would make the timing tests measure class loading.
@@ -66,7 +69,7 @@ abstract class EndToEndBase {
     }
 
     TestDispatcher dispatcher(Consumer<TestDispatcher.Builder> settings) throws Exception {
-        TestDispatcher.Builder builder = TestDispatcher.builder(runtime, pki, dispatcherIdentity);
+        TestDispatcher.Builder builder = TestDispatcher.builder(runtime, dispatcherCredentials);
         settings.accept(builder);
         return closeLater(builder.start());
     }
@@ -78,9 +81,14 @@ abstract class EndToEndBase {
     /** A relay connected and registered (the dispatcher sent it {@code sessions}). */
     TestRelay relay(TestDispatcher dispatcher, String ip, TestRelay.Behaviour behaviour) throws Exception {
         TestRelay relay = closeLater(TestRelay.connect(relayGroup, ip, dispatcher.relayAddress(),
-                pki.clientContext(relayIdentity), behaviour));
+                relayCredentials.clientContext(), behaviour));
         relay.awaitCommand("sessions", WAIT);
         return relay;
+    }
+
+    ManagementTestClient management(TestDispatcher dispatcher) throws Exception {
+        return closeLater(ManagementTestClient.connect(relayGroup, dispatcher.managementAddress(),
+                managementCredentials.clientContext()));
     }
 
     OpenSipsTestClient opensips(TestDispatcher dispatcher) throws Exception {

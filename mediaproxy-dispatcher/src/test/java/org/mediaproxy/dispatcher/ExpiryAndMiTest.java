@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.mediaproxy.common.json.PythonJson;
-import org.mediaproxy.dispatcher.mi.DialogIdFormat;
+import org.mediaproxy.common.config.DialogIdFormat;
 import org.mediaproxy.dispatcher.mi.DialogTerminator;
 
 /** Expired sessions: accounting, dlg_end_dlg through a datagram socket playing OpenSIPS, reconciliation. */

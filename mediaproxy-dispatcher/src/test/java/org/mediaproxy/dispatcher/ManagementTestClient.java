@@ -1,66 +1,101 @@
 package org.mediaproxy.dispatcher;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.handler.codec.DelimiterBasedFrameDecoder;
+import io.netty.handler.codec.string.StringDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
-/** A blocking management client, over TLS with a client certificate or over plain TCP. */
+/** A management client, over TLS with a client certificate or over plain TCP; lines in, lines out. */
 final class ManagementTestClient implements AutoCloseable {
 
-    private final Socket socket;
-    private final BufferedReader in;
-    private final OutputStream out;
+    private static final String CLOSED = "\u0000closed";
 
-    private ManagementTestClient(Socket socket) throws IOException {
-        this.socket = socket;
-        socket.setSoTimeout(5000);
-        this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-        this.out = socket.getOutputStream();
+    private final Channel channel;
+    private final BlockingQueue<String> lines;
+
+    private ManagementTestClient(Channel channel, BlockingQueue<String> lines) {
+        this.channel = channel;
+        this.lines = lines;
     }
 
-    static ManagementTestClient tls(SSLContext context, InetSocketAddress address) throws IOException {
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
-        socket.connect(address, 5000);
-        socket.startHandshake();
-        return new ManagementTestClient(socket);
-    }
+    /** Connects; with TLS, returns once the handshake is done (the passport check may still close it). */
+    static ManagementTestClient connect(EventLoopGroup group, InetSocketAddress address, SslContext tls) throws Exception {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Channel channel = new Bootstrap()
+                .group(group)
+                .channel(EpollSocketChannel.class)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        if (tls != null) {
+                            channel.pipeline().addLast(tls.newHandler(channel.alloc()));
+                        }
+                        channel.pipeline()
+                                .addLast(new DelimiterBasedFrameDecoder(8 * 1024 * 1024, Unpooled.wrappedBuffer(new byte[] {'\r', '\n'})))
+                                .addLast(new StringDecoder(StandardCharsets.UTF_8))
+                                .addLast(new SimpleChannelInboundHandler<String>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, String line) {
+                                        lines.add(line);
+                                    }
 
-    static ManagementTestClient plain(InetSocketAddress address) throws IOException {
-        Socket socket = new Socket();
-        socket.connect(address, 5000);
-        return new ManagementTestClient(socket);
-    }
+                                    @Override
+                                    public void channelInactive(ChannelHandlerContext ctx) {
+                                        lines.add(CLOSED);
+                                    }
 
-    void send(String line) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    /** The next line (CR LF removed), or null when the server closed the connection. */
-    String readLine() throws IOException {
-        try {
-            return in.readLine();
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("no answer from the management interface within 5 s", e);
-        } catch (IOException e) {
-            return null; // a TLS peer that closes after refusing us
+                                    @Override
+                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                        ctx.close();
+                                    }
+                                });
+                    }
+                })
+                .connect(address).sync().channel();
+        if (tls != null) {
+            channel.pipeline().get(SslHandler.class).handshakeFuture().sync();
         }
+        return new ManagementTestClient(channel, lines);
     }
 
-    String command(String line) throws IOException {
+    void send(String line) {
+        channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), line + "\r\n"));
+    }
+
+    /** The next line without CR LF, or null once the server closed the connection. */
+    String readLine() throws InterruptedException {
+        String line = lines.poll(5, TimeUnit.SECONDS);
+        if (line == null) {
+            throw new AssertionError("no answer from the management interface within 5 s");
+        }
+        if (line.equals(CLOSED)) {
+            lines.add(CLOSED);
+            return null;
+        }
+        return line;
+    }
+
+    String command(String line) throws InterruptedException {
         send(line);
         return readLine();
     }
 
     @Override
-    public void close() throws IOException {
-        socket.close();
+    public void close() {
+        channel.close().syncUninterruptibly();
     }
 }

@@ -9,7 +9,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.mediaproxy.common.tls.Passport;
-import org.mediaproxy.dispatcher.mi.DialogIdFormat;
+import org.mediaproxy.common.config.DialogIdFormat;
+import org.mediaproxy.common.tls.TlsCredentials;
 
 /** A real dispatcher for tests: real sockets in a temporary runtime directory, records collected. */
 final class TestDispatcher implements AutoCloseable {
@@ -58,20 +59,20 @@ final class TestDispatcher implements AutoCloseable {
         }
     }
 
-    static Builder builder(Path runtimeDir, TestPki pki, TestPki.Identity identity) {
-        return new Builder(runtimeDir, pki, identity);
+    static Builder builder(Path runtimeDir, TlsCredentials credentials) {
+        return new Builder(runtimeDir, credentials);
     }
 
     static final class Builder {
         private final Path runtimeDir;
-        private final TestPki pki;
-        private final TestPki.Identity identity;
+        private final TlsCredentials credentials;
         Duration opensipsTimeout = Duration.ofMillis(500);
         Duration relayTimeout = Duration.ofSeconds(5);
         Duration relayRecoverInterval = Duration.ofSeconds(60);
         Duration cleanupDeadRelaysAfter = Duration.ofHours(12);
         Duration cleanupExpiredSessionsAfter = Duration.ofHours(24);
         Duration loadPollInterval = Duration.ofHours(1);
+        Duration verifyInterval = Duration.ofMinutes(5);
         Passport passport = Passport.NONE;
         Passport managementPassport = Passport.NONE;
         boolean managementTls = true;
@@ -79,19 +80,17 @@ final class TestDispatcher implements AutoCloseable {
         DialogIdFormat dialogIdFormat = DialogIdFormat.HEX;
         String version = VERSION;
 
-        private Builder(Path runtimeDir, TestPki pki, TestPki.Identity identity) {
+        private Builder(Path runtimeDir, TlsCredentials credentials) {
             this.runtimeDir = runtimeDir;
-            this.pki = pki;
-            this.identity = identity;
+            this.credentials = credentials;
             this.opensipsMi = runtimeDir.resolve("opensips-mi.sock");
         }
 
         TestDispatcher start() throws Exception {
-            var tls = pki.serverContext(identity);
             BlockingQueue<ObjectNode> records = new LinkedBlockingQueue<>();
             MediaDispatcher.Setup setup = new MediaDispatcher.Setup(runtimeDir, runtimeDir.resolve("dispatcher.sock"),
                     new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
-                    tls, passport, managementTls ? tls : null, managementPassport,
+                    credentials, verifyInterval, passport, managementTls, managementPassport,
                     opensipsTimeout, relayTimeout, relayRecoverInterval, cleanupDeadRelaysAfter, cleanupExpiredSessionsAfter,
                     opensipsMi, dialogIdFormat, version, loadPollInterval);
             return new TestDispatcher(MediaDispatcher.start(setup, records::add, Clock.systemUTC()), records);

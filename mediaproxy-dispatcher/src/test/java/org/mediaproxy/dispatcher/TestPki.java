@@ -1,12 +1,10 @@
 package org.mediaproxy.dispatcher;
 
-import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -14,9 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -27,7 +22,10 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A throw-away certificate authority for tests: EC P-256 CA and leaf certificates, made at run time. */
+/**
+ * A throw-away certificate authority made at run time (EC P-256), for peers the dispatcher must
+ * not trust; the dispatcher itself uses the sample credentials in the repository's {@code tls/}.
+ */
 final class TestPki {
 
     /** A private key with its certificate. */
@@ -69,16 +67,7 @@ final class TestPki {
         return new Identity(keys.getPrivate(), sign(builder, caKeys.getPrivate()));
     }
 
-    X509Certificate ca() {
-        return ca;
-    }
 
-    SslContext serverContext(Identity identity) throws Exception {
-        return SslContextBuilder.forServer(identity.key(), identity.certificate())
-                .trustManager(ca)
-                .clientAuth(ClientAuth.REQUIRE)
-                .build();
-    }
 
     SslContext clientContext(Identity identity) throws Exception {
         // MediaProxy peers verify the chain, never host names (Netty 4.2 clients would by default).
@@ -86,22 +75,6 @@ final class TestPki {
                 .endpointIdentificationAlgorithm(null).build();
     }
 
-    /** A JDK context for blocking test clients (management). */
-    SSLContext jdkClientContext(Identity identity) throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("me", identity.key(), new char[0], new X509Certificate[] {identity.certificate()});
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(keys, new char[0]);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca);
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
-        return context;
-    }
 
     private static KeyPair keyPair() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");

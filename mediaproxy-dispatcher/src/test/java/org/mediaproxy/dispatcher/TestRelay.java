@@ -158,6 +158,11 @@ final class TestRelay implements AutoCloseable {
         }
 
         @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // refused by the dispatcher, or torn down by the test
+        }
+
+        @Override
         protected void channelRead0(ChannelHandlerContext ctx, String line) {
             if (name == null) {
                 if (line.equals("pong")) {

@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.mediaproxy.common.json.PythonJson;
-import org.mediaproxy.dispatcher.mi.DialogIdFormat;
+import org.mediaproxy.common.config.DialogIdFormat;
 
 /**
  * Plays the original 4.1.2 dispatcher's recorded traffic against this dispatcher: the OpenSIPS
@@ -38,7 +38,7 @@ class TranscriptReplayTest extends EndToEndBase {
             }
         });
         TestRelay relay = closeLater(TestRelay.connect(relayGroup, RELAY_A, dispatcher.relayAddress(),
-                pki.clientContext(relayIdentity), null));
+                relayCredentials.clientContext(), null));
         OpenSipsTestClient opensips = opensips(dispatcher);
         Map<String, ManagementTestClient> management = new HashMap<>();
         List<String> relayRecords = new ArrayList<>();
@@ -76,8 +76,7 @@ class TranscriptReplayTest extends EndToEndBase {
                 case MANAGEMENT -> {
                     ManagementTestClient client = management.get(event.peer());
                     if (client == null) {
-                        client = closeLater(ManagementTestClient.tls(pki.jdkClientContext(clientIdentity),
-                                dispatcher.managementAddress()));
+                        client = management(dispatcher);
                         management.put(event.peer(), client);
                     }
                     if (event.in()) {

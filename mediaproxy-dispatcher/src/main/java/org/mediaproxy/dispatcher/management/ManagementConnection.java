@@ -9,7 +9,7 @@ import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.mediaproxy.dispatcher.CrlfFrameDecoder;
-import org.mediaproxy.dispatcher.PeerAccepted;
+import org.mediaproxy.common.tls.PeerVerified;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +23,7 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter {
     private boolean accepted;
     private boolean closing;
 
-    /** @param accepted true for plain TCP; with TLS the peer is accepted by {@link PeerAccepted} */
+    /** @param accepted true for plain TCP; with TLS the peer is accepted by {@link PeerVerified} */
     ManagementConnection(ManagementService service, boolean accepted) {
         this.service = service;
         this.accepted = accepted;
@@ -39,7 +39,7 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof PeerAccepted peer) {
+        if (event instanceof PeerVerified peer) {
             accepted = true;
             log.info("management connection from {} ({})", ctx.channel().remoteAddress(), peer.subject().getName());
         } else {

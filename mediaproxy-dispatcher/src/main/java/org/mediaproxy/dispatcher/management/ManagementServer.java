@@ -9,13 +9,14 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.mediaproxy.common.tls.Passport;
+import org.mediaproxy.common.tls.PeerVerifier;
+import org.mediaproxy.common.tls.TlsCredentials;
 import org.mediaproxy.dispatcher.CrlfFrameDecoder;
-import org.mediaproxy.dispatcher.PassportGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,12 +36,12 @@ public final class ManagementServer {
     }
 
     /**
-     * @param sslContext server context requiring client certificates, or null for plain TCP
-     *                   ({@code management_use_tls = no})
-     * @param passport   subject filter for client certificates (ignored without TLS)
+     * @param credentials the dispatcher's credentials, client certificates required; null for
+     *                    plain TCP ({@code management_use_tls = no})
+     * @param passport    subject filter for client certificates (ignored without TLS)
      */
-    public static ManagementServer start(EventLoop loop, InetSocketAddress listen, SslContext sslContext, Passport passport,
-            ManagementService service) throws IOException, InterruptedException {
+    public static ManagementServer start(EventLoop loop, InetSocketAddress listen, TlsCredentials credentials,
+            Passport passport, Duration verifyInterval, ManagementService service) throws IOException, InterruptedException {
         ChannelGroup connections = new DefaultChannelGroup("management", loop);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loop)
@@ -50,14 +51,14 @@ public final class ManagementServer {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
-                        if (sslContext != null) {
+                        if (credentials != null) {
                             channel.pipeline()
-                                    .addLast("tls", sslContext.newHandler(channel.alloc()))
-                                    .addLast("passport", new PassportGate(passport, "management client"));
+                                    .addLast("tls", credentials.serverContext().newHandler(channel.alloc()))
+                                    .addLast("peer", new PeerVerifier(credentials, passport, verifyInterval, "management client"));
                         }
                         channel.pipeline()
                                 .addLast("lines", new CrlfFrameDecoder(MAX_LINE_LENGTH))
-                                .addLast("commands", new ManagementConnection(service, sslContext == null));
+                                .addLast("commands", new ManagementConnection(service, credentials == null));
                     }
                 });
         Channel channel;
@@ -66,7 +67,7 @@ public final class ManagementServer {
         } catch (Exception e) {
             throw new IOException("cannot listen for management clients on " + listen + ": " + e.getMessage(), e);
         }
-        log.info("management interface on {} ({})", channel.localAddress(), sslContext != null ? "TLS" : "plain TCP");
+        log.info("management interface on {} ({})", channel.localAddress(), credentials != null ? "TLS" : "plain TCP");
         return new ManagementServer(channel, connections);
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.mediaproxy.common.config.DialogIdFormat;
 import org.mediaproxy.common.json.PythonJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +72,7 @@ public final class DialogTerminator implements DialogEnder {
 
     private void attempt(String callId, String dialogId, int number) {
         String id = newId();
-        String parameter = format.parameter(dialogId, callId);
+        String parameter = DialogIds.parameter(format, dialogId, callId);
         ScheduledFuture<?> timer = scheduler.schedule(() -> unanswered(id), policy.replyTimeout().toNanos(), TimeUnit.NANOSECONDS);
         pending.put(id, new Attempt(callId, dialogId, number, timer));
         log.info("asking OpenSIPS to end dialog {} (call {})", parameter, callId);
@@ -154,7 +155,7 @@ public final class DialogTerminator implements DialogEnder {
     }
 
     private void refused(Attempt attempt, int code, String message) {
-        String parameter = format.parameter(attempt.dialogId(), attempt.callId());
+        String parameter = DialogIds.parameter(format, attempt.dialogId(), attempt.callId());
         if (code == 404 && attempt.number() > 1) {
             log.info("OpenSIPS no longer knows dialog {} of call {} (an earlier attempt probably ended it)",
                     parameter, attempt.callId());

@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import org.mediaproxy.common.config.DialogIdFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +73,7 @@ public final class OpenSipsMi implements DialogEnder {
         }
         Files.setPosixFilePermissions(bindPath, PosixFilePermissions.fromString("rw-rw-rw-"));
         log.info("ending timed-out dialogs through OpenSIPS MI at {} (dialog ids as {}), answers on {}",
-                opensipsMi, format.configName(), bindPath);
+                opensipsMi, format.name().toLowerCase(Locale.ROOT), bindPath);
         return new OpenSipsMi(holder[0], bindPath, terminator);
     }
 

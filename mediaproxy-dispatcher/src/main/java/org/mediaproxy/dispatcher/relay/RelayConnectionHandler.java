@@ -8,7 +8,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.mediaproxy.dispatcher.CrlfFrameDecoder;
-import org.mediaproxy.dispatcher.PeerAccepted;
+import org.mediaproxy.common.tls.PeerVerified;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,7 @@ final class RelayConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (!(event instanceof PeerAccepted)) {
+        if (!(event instanceof PeerVerified)) {
             ctx.fireUserEventTriggered(event);
             return;
         }
@@ -53,7 +53,7 @@ final class RelayConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (link == null) {
-            return; // nothing is read before the handshake; this is only defensive
+            return; // PeerVerifier passes nothing on before the peer is verified; only defensive
         }
         if (msg instanceof String line) {
             link.received(RelayMessage.parse(line));

@@ -9,14 +9,14 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.mediaproxy.common.tls.Passport;
+import org.mediaproxy.common.tls.PeerVerifier;
+import org.mediaproxy.common.tls.TlsCredentials;
 import org.mediaproxy.dispatcher.CrlfFrameDecoder;
-import org.mediaproxy.dispatcher.PassportGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +37,13 @@ public final class RelayServer {
     }
 
     /**
-     * @param sslContext server context that requires and verifies client certificates
-     * @param passport   subject filter for relay certificates ({@code [Dispatcher] passport})
+     * @param credentials    the dispatcher's certificate, the CA and CRL relays are checked against
+     * @param passport       subject filter for relay certificates ({@code [Dispatcher] passport})
+     * @param verifyInterval {@code [TLS] verify_interval}: live relays are re-verified this often
      */
-    public static RelayServer start(EventLoop loop, InetSocketAddress listen, SslContext sslContext, Passport passport,
-            RelayEvents events, Duration relayTimeout, Duration recoverInterval) throws IOException, InterruptedException {
+    public static RelayServer start(EventLoop loop, InetSocketAddress listen, TlsCredentials credentials, Passport passport,
+            Duration verifyInterval, RelayEvents events, Duration relayTimeout, Duration recoverInterval)
+            throws IOException, InterruptedException {
         ChannelGroup connections = new DefaultChannelGroup("relays", loop);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loop)
@@ -52,8 +54,9 @@ public final class RelayServer {
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
                         channel.pipeline()
-                                .addLast("tls", sslContext.newHandler(channel.alloc()))
-                                .addLast("passport", new PassportGate(passport, "relay"))
+                                // serverContext() per connection: it follows replaced credential files
+                                .addLast("tls", credentials.serverContext().newHandler(channel.alloc()))
+                                .addLast("peer", new PeerVerifier(credentials, passport, verifyInterval, "relay"))
                                 .addLast("lines", new CrlfFrameDecoder(MAX_LINE_LENGTH))
                                 .addLast("relay", new RelayConnectionHandler(events, relayTimeout, recoverInterval));
                     }

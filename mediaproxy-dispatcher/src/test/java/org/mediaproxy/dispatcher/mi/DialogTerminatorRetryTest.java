@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mediaproxy.common.config.DialogIdFormat;
 import org.slf4j.LoggerFactory;
 
 /** Timeouts, retries and answers without ids, with a short policy instead of OpenSIPS's 3 s. */

@@ -2,12 +2,12 @@ package org.mediaproxy.dispatcher.mi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.mediaproxy.common.config.DialogIdFormat;
 
 /** The dlg_end_dlg request and the parsing of OpenSIPS's answers, against captured datagrams. */
 class DialogTerminatorTest {
@@ -28,22 +28,19 @@ class DialogTerminatorTest {
     @Test
     void hexFormIsReverseHexOfEntryAndId() {
         // spec example: h_entry 689, h_id 24378 -> 2959232491322 -> "1b2.a3f5"
-        assertEquals("1b2.a3f5", DialogIdFormat.HEX.parameter("2959232491322", "x@h"));
+        assertEquals("1b2.a3f5", DialogIds.parameter(DialogIdFormat.HEX, "2959232491322", "x@h"));
         // h_entry 0xb86 and h_id 0x387a907b give the id of the captured "did" datagram
         long moduleId = (0xb86L << 32) | 0x387a907bL;
-        assertEquals("68b.b709a783", DialogIdFormat.HEX.parameter(Long.toString(moduleId), "x@h"));
-        assertEquals("0.0", DialogIdFormat.HEX.parameter("0", "x@h"));
-        assertEquals("ffffffff.ffffffff", DialogIdFormat.HEX.parameter(Long.toUnsignedString(-1L), "x@h"));
-        assertEquals("not-a-number", DialogIdFormat.HEX.parameter("not-a-number", "x@h"));
+        assertEquals("68b.b709a783", DialogIds.parameter(DialogIdFormat.HEX, Long.toString(moduleId), "x@h"));
+        assertEquals("0.0", DialogIds.parameter(DialogIdFormat.HEX, "0", "x@h"));
+        assertEquals("ffffffff.ffffffff", DialogIds.parameter(DialogIdFormat.HEX, Long.toUnsignedString(-1L), "x@h"));
+        assertEquals("not-a-number", DialogIds.parameter(DialogIdFormat.HEX, "not-a-number", "x@h"));
     }
 
     @Test
     void otherFormsUseTheCallIdOrTheDecimalText() {
-        assertEquals("1-24374@127.0.0.1", DialogIdFormat.CALLID.parameter("3239851150759", "1-24374@127.0.0.1"));
-        assertEquals("3239851150759", DialogIdFormat.DECIMAL.parameter("3239851150759", "1-24374@127.0.0.1"));
-        assertEquals(DialogIdFormat.HEX, DialogIdFormat.parse(" Hex "));
-        assertEquals(DialogIdFormat.CALLID, DialogIdFormat.parse("callid"));
-        assertThrows(IllegalArgumentException.class, () -> DialogIdFormat.parse("octal"));
+        assertEquals("1-24374@127.0.0.1", DialogIds.parameter(DialogIdFormat.CALLID, "3239851150759", "1-24374@127.0.0.1"));
+        assertEquals("3239851150759", DialogIds.parameter(DialogIdFormat.DECIMAL, "3239851150759", "1-24374@127.0.0.1"));
     }
 
     @Test

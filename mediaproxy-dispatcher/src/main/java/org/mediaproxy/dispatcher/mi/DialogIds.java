@@ -1,33 +1,22 @@
 package org.mediaproxy.dispatcher.mi;
 
-import java.util.Locale;
+import org.mediaproxy.common.config.DialogIdFormat;
 
 /**
- * How the dispatcher names a dialog in {@code dlg_end_dlg} ({@code [OpenSIPS] dialog_id_format}).
+ * The {@code dialog_id} parameter of {@code dlg_end_dlg} ({@code [OpenSIPS] dialog_id_format}).
  * The module reports dialog ids as the decimal number {@code (h_entry << 32) | h_id}; since 3.1
  * OpenSIPS only accepts {@code <h_entry>.<h_id>} in its reverse-hex notation there, or a Call-ID,
  * and answers 404 to the decimal form – which is why the original never ended a timed-out call on
  * a current OpenSIPS.
  */
-public enum DialogIdFormat {
-    /** {@code <reverse hex h_entry>.<reverse hex h_id>}, OpenSIPS 3.1 and later (default). */
-    HEX,
-    /** The call's Call-ID, which OpenSIPS 3.1 and later also accept. */
-    CALLID,
-    /** The decimal number as the module sent it, for OpenSIPS before 3.1. */
-    DECIMAL;
+public final class DialogIds {
 
-    public static DialogIdFormat parse(String value) {
-        try {
-            return valueOf(value.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("dialog_id_format must be hex, callid or decimal, not '" + value + "'", e);
-        }
+    private DialogIds() {
     }
 
-    /** The {@code dialog_id} parameter for a session with this module dialog id and Call-ID. */
-    public String parameter(String dialogId, String callId) {
-        switch (this) {
+    /** The parameter naming the dialog with this module dialog id and Call-ID. */
+    public static String parameter(DialogIdFormat format, String dialogId, String callId) {
+        switch (format) {
             case CALLID:
                 return callId;
             case DECIMAL:
@@ -53,9 +42,5 @@ public enum DialogIdFormat {
             digits.append(Character.forDigit((int) (rest & 0xF), 16));
         }
         return digits.toString();
-    }
-
-    public String configName() {
-        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -66,7 +66,9 @@ final class TestDispatcher implements AutoCloseable {
     static final class Builder {
         private final Path runtimeDir;
         private final TlsCredentials credentials;
-        Duration opensipsTimeout = Duration.ofMillis(500);
+        // Generous, so that a busy test machine does not turn answers into errors; the tests of
+        // the budget itself set their own.
+        Duration opensipsTimeout = Duration.ofSeconds(2);
         Duration relayTimeout = Duration.ofSeconds(5);
         Duration relayRecoverInterval = Duration.ofSeconds(60);
         Duration cleanupDeadRelaysAfter = Duration.ofHours(12);

@@ -112,7 +112,7 @@ public final class MediaDispatcher {
             managementServer = ManagementServer.start(loop, setup.listenManagement(),
                     setup.managementUseTls() ? setup.credentials() : null, setup.managementPassport(),
                     setup.verifyInterval(), management);
-            OpenSipsServer openSipsServer = OpenSipsServer.start(loop, setup.socketPath(), dispatcher);
+            OpenSipsServer openSipsServer = OpenSipsServer.start(loop, setup.socketPath(), dispatcher.requests());
             SessionStateFile.delete(stateFile);
             return new MediaDispatcher(setup, group, loop, dispatcher, mi, relayServer, managementServer, openSipsServer);
         } catch (IOException | InterruptedException | RuntimeException e) {

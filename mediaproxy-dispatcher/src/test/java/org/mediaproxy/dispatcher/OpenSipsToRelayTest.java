@@ -207,7 +207,7 @@ class OpenSipsToRelayTest extends EndToEndBase {
             assertTrue(opensips.request(Requests.invite("forced-" + i, null, RELAY_B), REPLY).startsWith("203.0.113.9 "),
                     "forced onto the busier relay");
         }
-        try (LogCapture log = new LogCapture(Dispatcher.class)) {
+        try (LogCapture log = new LogCapture(RequestRouter.class)) {
             assertTrue(opensips.request(Requests.invite("unknown", null, "192.0.2.99"), REPLY).startsWith("203.0.113.5 "),
                     "an unknown media_relay is ignored: the least loaded relay takes it");
             assertTrue(log.contains("media_relay 192.0.2.99"), log.messages().toString());

@@ -2,6 +2,7 @@ package org.mediaproxy.dispatcher.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.mediaproxy.common.json.PythonJson;
 
 /**
  * The dispatcher's additions to a relay's session record before accounting (session-record.md
@@ -54,6 +55,16 @@ public final class SessionRecords {
     public static boolean wasAnswered(ObjectNode record) {
         JsonNode start = record.get("start_time");
         return start != null && !start.isNull();
+    }
+
+    /** Parses a record sent by a relay; null when it is not a JSON object. */
+    public static ObjectNode parse(String json) {
+        try {
+            JsonNode node = PythonJson.parse(json);
+            return node instanceof ObjectNode object ? object : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static void append(ObjectNode record, String key, String value) {

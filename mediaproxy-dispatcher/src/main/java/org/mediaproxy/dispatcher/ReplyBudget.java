@@ -12,8 +12,6 @@ import java.time.Duration;
  */
 public record ReplyBudget(Duration opensipsTimeout) {
 
-    public static final Duration DEFAULT_OPENSIPS_TIMEOUT = Duration.ofMillis(500);
-
     public ReplyBudget {
         if (opensipsTimeout.isNegative() || opensipsTimeout.isZero()) {
             throw new IllegalArgumentException("opensips_timeout must be positive");

@@ -22,6 +22,7 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter {
     private final Deque<CompletableFuture<Optional<String>>> answers = new ArrayDeque<>();
     private boolean accepted;
     private boolean closing;
+    private boolean draining;
 
     /** @param accepted true for plain TCP; with TLS the peer is accepted by {@link PeerVerified} */
     ManagementConnection(ManagementService service, boolean accepted) {
@@ -49,7 +50,7 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!accepted || closing) {
+        if (!accepted || closing || draining) {
             return;
         }
         CompletableFuture<Optional<String>> answer;
@@ -88,6 +89,16 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter {
         if (wrote) {
             ctx.flush();
         }
+        if (draining && !closing && answers.isEmpty()) {
+            closing = true;
+            ctx.close();
+        }
+    }
+
+    /** Shutdown: no new commands; the connection closes once the pending ones are answered. */
+    void drain(ChannelHandlerContext ctx) {
+        draining = true;
+        writeFinished(ctx);
     }
 
     @Override

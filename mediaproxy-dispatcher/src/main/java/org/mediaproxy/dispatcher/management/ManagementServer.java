@@ -2,6 +2,7 @@ package org.mediaproxy.dispatcher.management;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -75,10 +76,22 @@ public final class ManagementServer {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** Stops listening and closes the client connections. */
+    /** Stops listening; each client connection closes once its pending commands are answered. */
     public CompletableFuture<Void> shutdown() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        serverChannel.close().addListener(f -> connections.close().addListener(g -> done.complete(null)));
+        serverChannel.close().addListener(f -> {
+            for (Channel connection : connections) {
+                connection.eventLoop().execute(() -> {
+                    ChannelHandlerContext ctx = connection.pipeline().context(ManagementConnection.class);
+                    if (ctx != null) {
+                        ((ManagementConnection) ctx.handler()).drain(ctx);
+                    } else {
+                        connection.close();
+                    }
+                });
+            }
+            connections.newCloseFuture().addListener(g -> done.complete(null));
+        });
         return done;
     }
 }

@@ -182,10 +182,6 @@ public final class RelayLink {
         return !closed && !halting && !timedOut && !unresponsive;
     }
 
-    public boolean isClosed() {
-        return closed;
-    }
-
     public boolean isHalting() {
         return halting;
     }

@@ -40,8 +40,4 @@ public final class SessionTable {
     public Collection<DispatcherSession> all() {
         return List.copyOf(sessions.values());
     }
-
-    public int size() {
-        return sessions.size();
-    }
 }

@@ -43,13 +43,13 @@ public final class Dispatcher implements RelayEvents {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     /** How often expired-but-unremoved sessions are purged (the original's interval). */
-    static final Duration PURGE_INTERVAL = Duration.ofSeconds(600);
+    public static final Duration PURGE_INTERVAL = Duration.ofSeconds(600);
     /** How often relays are asked for their load, to see what other dispatchers put on them. */
     public static final Duration LOAD_POLL_INTERVAL = Duration.ofSeconds(15);
 
-    /** Timing from {@code [Dispatcher]}, plus the load poll interval. */
+    /** Timing from {@code [Dispatcher]}, plus the intervals of the periodic jobs. */
     public record Settings(ReplyBudget budget, Duration relayTimeout, Duration cleanupDeadRelaysAfter,
-            Duration cleanupExpiredSessionsAfter, Duration loadPollInterval) {
+            Duration cleanupExpiredSessionsAfter, Duration loadPollInterval, Duration purgeInterval) {
     }
 
     private final ScheduledExecutorService loop;
@@ -93,8 +93,8 @@ public final class Dispatcher implements RelayEvents {
         if (!restored.isEmpty()) {
             log.info("restored {} sessions on {} relays from the previous run", restored.size(), restoredRelays.size());
         }
-        periodicJobs.add(loop.scheduleWithFixedDelay(this::purge, PURGE_INTERVAL.toNanos(), PURGE_INTERVAL.toNanos(),
-                TimeUnit.NANOSECONDS));
+        long purge = settings.purgeInterval().toNanos();
+        periodicJobs.add(loop.scheduleWithFixedDelay(this::purge, purge, purge, TimeUnit.NANOSECONDS));
         long poll = settings.loadPollInterval().toNanos();
         periodicJobs.add(loop.scheduleWithFixedDelay(this::pollLoad, poll, poll, TimeUnit.NANOSECONDS));
     }

@@ -53,7 +53,7 @@ public final class DispatcherMain implements Daemon.Program {
                 settings.managementPassport(), settings.opensipsTimeout(), settings.relayTimeout(),
                 settings.relayRecoverInterval(), settings.cleanupDeadRelaysAfter(), settings.cleanupExpiredSessionsAfter(),
                 config.opensips().socketPath(), config.opensips().dialogIdFormat(), Version.current(),
-                Dispatcher.LOAD_POLL_INTERVAL);
+                Dispatcher.LOAD_POLL_INTERVAL, Dispatcher.PURGE_INTERVAL);
 
         Accounting accounting = Accounting.start(
                 AccountingBackends.create(settings.accounting(), database(config.database()), radius(config.radius())),

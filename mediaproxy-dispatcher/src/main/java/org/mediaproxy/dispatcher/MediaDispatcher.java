@@ -53,12 +53,13 @@ public final class MediaDispatcher {
      * @param credentials      the dispatcher's TLS credentials (relays, and management with TLS)
      * @param verifyInterval   {@code [TLS] verify_interval}
      * @param loadPollInterval how often relays are asked for their load ({@link Dispatcher#LOAD_POLL_INTERVAL})
+     * @param purgeInterval    how often expired sessions are purged ({@link Dispatcher#PURGE_INTERVAL})
      */
     public record Setup(Path runtimeDir, Path socketPath, InetSocketAddress listen, InetSocketAddress listenManagement,
             TlsCredentials credentials, Duration verifyInterval, Passport passport, boolean managementUseTls,
             Passport managementPassport, Duration opensipsTimeout, Duration relayTimeout, Duration relayRecoverInterval,
             Duration cleanupDeadRelaysAfter, Duration cleanupExpiredSessionsAfter, Path opensipsMiSocket,
-            DialogIdFormat dialogIdFormat, String version, Duration loadPollInterval) {
+            DialogIdFormat dialogIdFormat, String version, Duration loadPollInterval, Duration purgeInterval) {
     }
 
     private final Setup setup;
@@ -98,7 +99,8 @@ public final class MediaDispatcher {
                     setup.dialogIdFormat(), DialogTerminator.Policy.DEFAULT);
             Dispatcher dispatcher = new Dispatcher(loop, clock,
                     new Dispatcher.Settings(new ReplyBudget(setup.opensipsTimeout()), setup.relayTimeout(),
-                            setup.cleanupDeadRelaysAfter(), setup.cleanupExpiredSessionsAfter(), setup.loadPollInterval()),
+                            setup.cleanupDeadRelaysAfter(), setup.cleanupExpiredSessionsAfter(), setup.loadPollInterval(),
+                            setup.purgeInterval()),
                     new RelaySelector(new SecureRandom()), records, mi);
             Path stateFile = setup.runtimeDir().resolve(STATE_FILE);
             List<DispatcherSession> restored = SessionStateFile.load(stateFile);

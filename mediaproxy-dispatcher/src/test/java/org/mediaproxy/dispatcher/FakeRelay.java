@@ -37,6 +37,8 @@ final class FakeRelay implements TestRelay.Behaviour {
     final AtomicInteger updates = new AtomicInteger();
     volatile Mode mode = Mode.NORMAL;
     volatile Duration delay = Duration.ZERO;
+    /** Sessions other dispatchers have on this relay: counted in {@code summary}, not listed here. */
+    volatile int foreignCalls;
     private final AtomicInteger nextPort = new AtomicInteger(40000);
 
     FakeRelay(String mediaIp) {
@@ -62,7 +64,7 @@ final class FakeRelay implements TestRelay.Behaviour {
                 summary.put("version", "4.1.2");
                 summary.put("status", mode == Mode.HALTING ? "halting" : "active");
                 summary.put("uptime", 10);
-                summary.put("session_count", calls.size());
+                summary.put("session_count", calls.size() + foreignCalls);
                 summary.putObject("stream_count").put("audio", calls.size());
                 summary.put("bps_relayed", 0);
                 return PythonJson.write(summary);

@@ -65,6 +65,17 @@ class ManagementAndTlsTest extends EndToEndBase {
     }
 
     @Test
+    void garbageOnOneManagementConnectionDoesNotDisturbAnother() throws Exception {
+        TestDispatcher dispatcher = dispatcher();
+        ManagementTestClient good = management(dispatcher);
+        ManagementTestClient bad = management(dispatcher);
+        assertEquals("error", bad.command("\u0000\u0001\u00ff"));
+        bad.send("x".repeat(17000));
+        assertNull(bad.readLine(), "a line over 16 KiB closes the connection");
+        assertEquals(TestDispatcher.VERSION, good.command("version"));
+    }
+
+    @Test
     void withoutRelaysTheListsAreEmpty() throws Exception {
         TestDispatcher dispatcher = dispatcher();
         ManagementTestClient client = management(dispatcher);

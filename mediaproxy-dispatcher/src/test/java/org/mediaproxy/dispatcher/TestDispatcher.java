@@ -74,6 +74,7 @@ final class TestDispatcher implements AutoCloseable {
         Duration cleanupDeadRelaysAfter = Duration.ofHours(12);
         Duration cleanupExpiredSessionsAfter = Duration.ofHours(24);
         Duration loadPollInterval = Duration.ofHours(1);
+        Duration purgeInterval = Dispatcher.PURGE_INTERVAL;
         Duration verifyInterval = Duration.ofMinutes(5);
         Passport passport = Passport.NONE;
         Passport managementPassport = Passport.NONE;
@@ -94,7 +95,7 @@ final class TestDispatcher implements AutoCloseable {
                     new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
                     credentials, verifyInterval, passport, managementTls, managementPassport,
                     opensipsTimeout, relayTimeout, relayRecoverInterval, cleanupDeadRelaysAfter, cleanupExpiredSessionsAfter,
-                    opensipsMi, dialogIdFormat, version, loadPollInterval);
+                    opensipsMi, dialogIdFormat, version, loadPollInterval, purgeInterval);
             return new TestDispatcher(MediaDispatcher.start(setup, records::add, Clock.systemUTC()), records);
         }
     }

@@ -1,6 +1,7 @@
 package org.mediaproxy.relay.forwarding.userspace;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -44,6 +45,9 @@ public final class UserspaceEngine implements ForwardingEngine {
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * READ_BATCH))
                 // A UDP relay drops rather than buffers when the kernel send queue is full.
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024));
+        // The allocator initialises lazily and that takes over a second on a small machine: pay it
+        // now rather than on the first call's first packet.
+        ByteBufAllocator.DEFAULT.directBuffer(MAX_DATAGRAM * READ_BATCH).release();
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.mediaproxy.common.json.PythonJson;
 import org.mediaproxy.relay.forwarding.ForwardingEngine;
@@ -36,10 +37,14 @@ public final class RelayHarness implements AutoCloseable {
         public int transmitEvery = 1;
         public List<Cidr> routable = List.of(Cidr.parse("127.0.0.0/8"));
         public long descriptorLimit = 20_000;
+        public Supplier<ForwardingEngine> engine = () -> new UserspaceEngine(1);
+        /** Even first port of the range; 0 picks a random one. */
+        public int portBase;
+        public Instant start = Instant.parse("2026-11-25T10:00:00.25Z");
     }
 
-    public final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00.25Z"));
-    public final ManualScheduler timers = new ManualScheduler(clock);
+    public final MutableClock clock;
+    public final ManualScheduler timers;
     public final RecordingListener listener = new RecordingListener();
     public final int portBase;
     public final RelaySettings settings;
@@ -51,11 +56,13 @@ public final class RelayHarness implements AutoCloseable {
     }
 
     public RelayHarness(Options options) {
-        portBase = 50000 + 2 * ThreadLocalRandom.current().nextInt(0, 4000);
+        clock = new MutableClock(options.start);
+        timers = new ManualScheduler(clock);
+        portBase = options.portBase != 0 ? options.portBase : 50000 + 2 * ThreadLocalRandom.current().nextInt(0, 4000);
         settings = new RelaySettings(options.relayIp, options.advertisedIp, options.autoDetect, portBase,
                 portBase + 2 * options.pairs, options.streamTimeout, options.onHoldTimeout, options.samplingPeriod,
                 options.transmitEvery, options.routable, "4.1.2");
-        engine = new UserspaceEngine(1);
+        engine = options.engine.get();
         manager = new SessionManager(settings, engine, clock, timers, listener, options.descriptorLimit);
     }
 

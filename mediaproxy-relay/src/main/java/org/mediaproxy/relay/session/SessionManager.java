@@ -94,7 +94,8 @@ public final class SessionManager {
         this.sampler = period.isZero() ? null
                 : timers.scheduleAtFixedRate(() -> underLock(this::sample), period.toNanos(), period.toNanos(),
                         TimeUnit.NANOSECONDS);
-        long watchPeriod = settings.streamTimeout().toNanos() / 3;
+        // Silence is noticed between stream_timeout and 4/3 of it after the last media packet.
+        long watchPeriod = Math.max(settings.streamTimeout().toNanos() / 3, TimeUnit.MILLISECONDS.toNanos(1));
         this.silenceWatch = timers.scheduleAtFixedRate(() -> underLock(this::checkSilence), watchPeriod, watchPeriod,
                 TimeUnit.NANOSECONDS);
     }

@@ -33,7 +33,7 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         if (accepted) {
-            log.info("management connection from {} (plain TCP, no authentication)", ctx.channel().remoteAddress());
+            log.debug("management connection from {} (plain TCP, no authentication)", ctx.channel().remoteAddress());
         }
         ctx.fireChannelActive();
     }
@@ -42,7 +42,7 @@ final class ManagementConnection extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof PeerVerified peer) {
             accepted = true;
-            log.info("management connection from {} ({})", ctx.channel().remoteAddress(), peer.subject().getName());
+            log.debug("management connection from {} ({})", ctx.channel().remoteAddress(), peer.subject().getName());
         } else {
             ctx.fireUserEventTriggered(event);
         }

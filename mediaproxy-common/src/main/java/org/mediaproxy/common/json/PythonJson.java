@@ -1,7 +1,10 @@
 package org.mediaproxy.common.json;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -17,7 +20,15 @@ import java.util.Map;
  */
 public final class PythonJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Reads what Python's {@code json.loads} reads: {@code NaN}, {@code Infinity} and
+     * {@code -Infinity} are numbers (and {@link #write} produces them, e.g. for {@code 1e999}),
+     * text after the value is an error rather than ignored.
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private PythonJson() {
     }
@@ -27,10 +38,19 @@ public final class PythonJson {
         return JsonNodeFactory.instance.objectNode();
     }
 
-    /** Parses JSON text; key order of objects is preserved. */
+    /**
+     * Parses JSON text; key order of objects is preserved.
+     *
+     * @throws IllegalArgumentException when the text is not exactly one JSON value (empty or
+     *     blank text included: Jackson would return a "missing" node that writes as {@code null})
+     */
     public static JsonNode parse(String text) {
         try {
-            return MAPPER.readTree(text);
+            JsonNode node = MAPPER.readTree(text);
+            if (node.isMissingNode()) {
+                throw new IllegalArgumentException("invalid JSON: no value");
+            }
+            return node;
         } catch (IOException e) {
             throw new IllegalArgumentException("invalid JSON: " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package org.mediaproxy.common.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
@@ -49,5 +50,20 @@ class PythonJsonTest {
         String record = "{\"call_id\": \"x1@h\", \"start_time\": 1764081600.5, \"duration\": 181, "
                 + "\"username\": null, \"streams\": [{\"post_dial_delay\": 0.41, \"caller_bytes\": 120000}]}";
         assertEquals(record, PythonJson.normalise(record));
+    }
+
+    /** Found by fuzzing: empty text parsed as a "missing" node, which was written back as null. */
+    @Test
+    void textWithoutExactlyOneValueIsRefused() {
+        for (String text : new String[] {"", "  \r\n", "{} x", "1 2", "[1]]"}) {
+            assertThrows(IllegalArgumentException.class, () -> PythonJson.parse(text), text);
+        }
+    }
+
+    /** Found by fuzzing: 1e999 parses as infinity, written as Python writes it, which was then refused. */
+    @Test
+    void nonFiniteNumbersRoundTripAsPythonWritesThem() {
+        assertEquals("[Infinity, -Infinity, NaN]", PythonJson.normalise("[1e999, -1e999, NaN]"));
+        assertEquals("[Infinity, -Infinity, NaN]", PythonJson.normalise("[Infinity, -Infinity, NaN]"));
     }
 }

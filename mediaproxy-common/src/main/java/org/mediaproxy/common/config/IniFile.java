@@ -216,12 +216,12 @@ public final class IniFile {
                         + oneLine(content) + "'");
             }
             if (sectionName == null) {
-                throw new ConfigException(source + ": line " + n + ": option '" + name
+                throw new ConfigException(source + ": line " + n + ": option '" + oneLine(name)
                         + "' appears before the first [Section] header");
             }
             Integer first = optionLines.get(name);
             if (first != null) {
-                throw new ConfigException(source + ": line " + n + ": [" + sectionName + "] " + name
+                throw new ConfigException(source + ": line " + n + ": [" + oneLine(sectionName) + "] " + oneLine(name)
                         + " is set twice (first on line " + first + ")");
             }
             List<String> parts = new ArrayList<>();
@@ -244,7 +244,7 @@ public final class IniFile {
             closeSection();
             Section previous = sections.get(normalize(name));
             if (previous != null) {
-                throw new ConfigException(source + ": line " + n + ": section [" + name
+                throw new ConfigException(source + ": line " + n + ": section [" + oneLine(name)
                         + "] appears twice (first on line " + previous.line() + ")");
             }
             sectionName = name;
@@ -292,7 +292,10 @@ public final class IniFile {
         }
     }
 
-    /** Text made safe for a one-line message: control characters shown escaped. */
+    /**
+     * Text made safe for a one-line message: control characters and the Unicode line and
+     * paragraph separators shown escaped.
+     */
     static String oneLine(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
@@ -302,7 +305,7 @@ public final class IniFile {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (Character.isISOControl(c)) {
+                    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);

@@ -132,17 +132,18 @@ public record MediaProxyConfig(Optional<Path> file, RelayConfig relay, Dispatche
             String name = IniFile.normalize(section.name());
             if (name.equals(IniFile.normalize(THOR_NETWORK))) {
                 LOG.info("{}: line {}: [{}] ignored: SIP Thor is not supported", ini.source(), section.line(),
-                        section.name());
+                        IniFile.oneLine(section.name()));
             } else if (name.equals(IniFile.normalize(IniFile.DEFAULT_SECTION))) {
                 for (Map.Entry<String, IniFile.Entry> entry : section.entries().entrySet()) {
                     if (!everyOption.contains(entry.getKey())) {
                         LOG.warn("{}: line {}: [{}] {} is not an option of any section; ignored", ini.source(),
-                                entry.getValue().line(), section.name(), entry.getKey());
+                                entry.getValue().line(), IniFile.oneLine(section.name()),
+                                IniFile.oneLine(entry.getKey()));
                     }
                 }
             } else if (!known.contains(name)) {
                 LOG.warn("{}: line {}: [{}] is not a known section; ignored", ini.source(), section.line(),
-                        section.name());
+                        IniFile.oneLine(section.name()));
             }
         }
     }

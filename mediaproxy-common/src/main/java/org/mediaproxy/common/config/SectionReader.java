@@ -213,7 +213,7 @@ final class SectionReader {
         ini.section(section).ifPresent(own -> own.entries().values().stream()
                 .filter(entry -> !known.contains(entry.name()))
                 .forEach(entry -> LOG.warn("{}: line {}: [{}] {} is not a known option; ignored",
-                        ini.source(), entry.line(), section, entry.name())));
+                        ini.source(), entry.line(), section, IniFile.oneLine(entry.name()))));
     }
 
     /** The option names asked for so far. */

@@ -138,4 +138,15 @@ class IniFileTest {
         assertEquals("test.ini: line 3: section [relay] appears twice (first on line 1)",
                 error("[Relay]\nx = 1\n[relay]\n"));
     }
+
+    /** Found by fuzzing: names went into the message raw, so a control character split the line. */
+    @Test
+    void namesInMessagesAreEscapedToOneLine() {
+        assertEquals("test.ini: line 3: [Re\\u000blay] port is set twice (first on line 2)",
+                error("[Re\u000Blay]\nport = 1\nport = 2\n"));
+        assertEquals("test.ini: line 1: option 'a\\u001bb' appears before the first [Section] header",
+                error("a\u001Bb = 1\n"));
+        assertEquals("test.ini: line 2: section [X\\u2028Y] appears twice (first on line 1)",
+                error("[x\u2028y]\n[X\u2028Y]\n"));
+    }
 }

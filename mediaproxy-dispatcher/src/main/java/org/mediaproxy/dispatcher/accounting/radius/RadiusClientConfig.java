@@ -3,6 +3,7 @@ package org.mediaproxy.dispatcher.accounting.radius;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -94,8 +95,18 @@ record RadiusClientConfig(String server, int port, String secret, Path dictionar
                 + (bindAddress != null ? ", from " + bindAddress : "") + ")";
     }
 
-    static Path resolve(Path referringFile, String name) {
-        Path path = Path.of(name);
+    /**
+     * @throws IOException when {@code name} cannot be a file name at all (a NUL character), so
+     *     that a damaged file is reported like any other unreadable configuration
+     */
+    static Path resolve(Path referringFile, String name) throws IOException {
+        Path path;
+        try {
+            path = Path.of(name);
+        } catch (InvalidPathException e) {
+            throw new IOException(referringFile + ": '" + name.replace('\0', '?') + "' is not a usable file name ("
+                    + e.getReason() + ")", e);
+        }
         Path directory = referringFile.toAbsolutePath().getParent();
         return path.isAbsolute() || directory == null ? path : directory.resolve(path);
     }

@@ -76,4 +76,12 @@ class RadiusClientConfigTest {
         assertTrue(assertThrows(IOException.class, () -> RadiusClientConfig.read(directory.resolve("nope.conf")))
                 .getMessage().contains("cannot read"));
     }
+
+    /** Found by fuzzing: a NUL in a file name escaped as an unchecked InvalidPathException. */
+    @Test
+    void aFileNameWithANulCharacterIsAnIoError() throws IOException {
+        Path conf = write("client.conf", "acctserver 127.0.0.1\nservers serv\u0000ers\n");
+        assertTrue(assertThrows(IOException.class, () -> RadiusClientConfig.read(conf)).getMessage()
+                .contains("'serv?ers' is not a usable file name"));
+    }
 }

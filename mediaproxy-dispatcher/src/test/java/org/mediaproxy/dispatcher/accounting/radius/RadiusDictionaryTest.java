@@ -83,4 +83,13 @@ class RadiusDictionaryTest {
         IOException shortLine = assertThrows(IOException.class, () -> new RadiusDictionary().load(main));
         assertTrue(shortLine.getMessage().contains(main + ":2: ATTRIBUTE needs 3 fields"), shortLine.getMessage());
     }
+
+    /** Found by fuzzing: a NUL in an included name escaped as an unchecked InvalidPathException. */
+    @Test
+    void anIncludeThatCannotBeAFileNameIsAnIoError(@TempDir Path directory) throws IOException {
+        Path main = directory.resolve("dictionary");
+        Files.writeString(main, "$INCLUDE dict\u0000ionary.sip\n");
+        IOException bad = assertThrows(IOException.class, () -> new RadiusDictionary().load(main));
+        assertTrue(bad.getMessage().contains("'dict?ionary.sip' is not a usable file name"), bad.getMessage());
+    }
 }

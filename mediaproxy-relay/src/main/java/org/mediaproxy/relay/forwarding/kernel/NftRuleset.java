@@ -64,16 +64,21 @@ public final class NftRuleset implements AutoCloseable {
      * inhibitors included) in one atomic transaction.
      */
     public void install() {
-        String chainRule = "meta l4proto udp ip saddr . udp sport . ip daddr . udp dport @" + INHIBIT_SET + " notrack";
         run("add table ip " + table + "\n"
                 + "delete table ip " + table + "\n"
-                + "table ip " + table + " {\n"
+                + definition(table));
+    }
+
+    /** The table in {@code nft -f} syntax (also what benchmarks load with the {@code nft} command). */
+    public static String definition(String table) {
+        String chainRule = "meta l4proto udp ip saddr . udp sport . ip daddr . udp dport @" + INHIBIT_SET + " notrack";
+        return "table ip " + table + " {\n"
                 + "  set " + INHIBIT_SET + " { type ipv4_addr . inet_service . ipv4_addr . inet_service; flags timeout; }\n"
                 + "  chain inhibit_in { type filter hook prerouting priority raw; policy accept; " + chainRule + "; }\n"
                 + "  chain inhibit_out { type filter hook output priority raw; policy accept; " + chainRule + "; }\n"
                 + "  chain nat_in { type nat hook prerouting priority dstnat; policy accept; ct state new counter; }\n"
                 + "  chain nat_out { type nat hook postrouting priority srcnat; policy accept; }\n"
-                + "}\n");
+                + "}\n";
     }
 
     /** Deletes the table if it exists. */

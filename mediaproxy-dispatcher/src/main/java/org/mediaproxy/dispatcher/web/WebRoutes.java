@@ -128,14 +128,7 @@ final class WebRoutes {
 
     /** A management answer as JSON; 504 if it takes too long, 503 if the dispatcher fails it. */
     private CompletableFuture<WebResponse> json(String what, Supplier<CompletableFuture<JsonNode>> source) {
-        return bounded(source).handle((answer, failure) -> {
-            if (failure == null) {
-                try {
-                    return WebResponse.ok(WebResponse.JSON, JSON.writeValueAsBytes(answer));
-                } catch (IOException | RuntimeException e) {
-                    failure = e;
-                }
-            }
+        return bounded(source).thenApply(WebRoutes::jsonBody).exceptionally(failure -> {
             log.debug("web: no {} for the web page: {}", what, reason(failure));
             boolean late = unwrap(failure) instanceof TimeoutException;
             ObjectNode error = JSON.createObjectNode();
@@ -145,6 +138,14 @@ final class WebRoutes {
             return new WebResponse(late ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.SERVICE_UNAVAILABLE,
                     WebResponse.JSON, error.toString().getBytes(StandardCharsets.UTF_8), Map.of());
         });
+    }
+
+    private static WebResponse jsonBody(JsonNode answer) {
+        try {
+            return WebResponse.ok(WebResponse.JSON, JSON.writeValueAsBytes(answer));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private CompletableFuture<Optional<JsonNode>> optional(String what, CompletableFuture<JsonNode> answer) {

@@ -56,7 +56,11 @@ public interface StreamSockets {
         return false;
     }
 
-    /** Live counters of {@code kind}'s current kernel entry (not yet folded); zero without one. */
+    /**
+     * Live counters of {@code kind}'s current kernel entry (not yet folded); zero without one.
+     * Read for statistics and bandwidth sampling while the session layer holds its lock, so it
+     * must return quickly; recently read values are good enough.
+     */
     default TrafficCounters offloadedCounters(SubstreamKind kind) {
         return TrafficCounters.ZERO;
     }

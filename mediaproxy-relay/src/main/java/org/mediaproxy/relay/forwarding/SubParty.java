@@ -98,7 +98,7 @@ final class SubParty {
 
     /** True when this non-STUN packet towards the party is one of every {@code every} to send. */
     boolean takeTransmitTurn(int every) {
-        return sendCount++ % every == 0;
+        return every == 1 || sendCount++ % every == 0;
     }
 
     /** Reset after the party announced a new address: the old source is ignored from now on. */

@@ -61,6 +61,16 @@ public final class SessionManager {
         T call() throws InvalidCommandException;
     }
 
+    /**
+     * Raises the open-files limit as far as allowed (one descriptor per relay port) and logs the
+     * resulting stream capacity and {@code engine.name()}; then starts bandwidth sampling and the
+     * silence watch on {@code timers}.
+     *
+     * @param engine   moves the packets; owned by the caller, who closes it after {@link #expireAll()}
+     * @param timers   runs stream timers and forwarding events; one thread is plenty (a
+     *                 {@code ScheduledThreadPoolExecutor} with remove-on-cancel keeps its queue small)
+     * @param listener receives expiries and the end of a graceful shutdown
+     */
     public SessionManager(RelaySettings settings, ForwardingEngine engine, Clock clock,
             ScheduledExecutorService timers, SessionListener listener) {
         this(settings, engine, clock, timers, listener,
@@ -94,7 +104,8 @@ public final class SessionManager {
         this.sampler = period.isZero() ? null
                 : timers.scheduleAtFixedRate(() -> underLock(this::sample), period.toNanos(), period.toNanos(),
                         TimeUnit.NANOSECONDS);
-        long watchPeriod = settings.streamTimeout().toNanos() / 3;
+        // Silence is noticed between stream_timeout and 4/3 of it after the last media packet.
+        long watchPeriod = Math.max(settings.streamTimeout().toNanos() / 3, TimeUnit.MILLISECONDS.toNanos(1));
         this.silenceWatch = timers.scheduleAtFixedRate(() -> underLock(this::checkSilence), watchPeriod, watchPeriod,
                 TimeUnit.NANOSECONDS);
     }

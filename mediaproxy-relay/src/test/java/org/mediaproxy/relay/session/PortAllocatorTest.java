@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /** Least-recently-used pair reuse, bind failures and exhaustion. */
@@ -57,7 +56,7 @@ class PortAllocatorTest {
     @Test
     void pairsThatCannotBeBoundAreSkippedAndRetriedLater() throws Exception {
         // Behaviour 51, with real sockets: a port of the range is already taken.
-        int base = 50000 + 2 * ThreadLocalRandom.current().nextInt(0, 4000);
+        int base = RelayHarness.freePortRange(6);
         List<DatagramSocket> bound = new ArrayList<>();
         PortAllocator.PairBinder realBind = port -> {
             bound.add(new DatagramSocket(new InetSocketAddress(RelayHarness.LOOPBACK, port)));

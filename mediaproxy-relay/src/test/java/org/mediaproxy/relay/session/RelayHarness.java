@@ -1,6 +1,9 @@
 package org.mediaproxy.relay.session;
 
+import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +27,11 @@ public final class RelayHarness implements AutoCloseable {
 
     public static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     public static final String DISPATCHER = "198.18.0.1:25060";
+    /**
+     * Test port ranges start at a random even port above this one and stay below the kernel's
+     * ephemeral range (32768 and up), where the tests' own endpoint sockets land.
+     */
+    public static final int TEST_PORTS_BASE = 20000;
 
     /** Settings knobs for one test; defaults are the relay's defaults where that makes sense. */
     public static final class Options {
@@ -58,12 +66,37 @@ public final class RelayHarness implements AutoCloseable {
     public RelayHarness(Options options) {
         clock = new MutableClock(options.start);
         timers = new ManualScheduler(clock);
-        portBase = options.portBase != 0 ? options.portBase : 50000 + 2 * ThreadLocalRandom.current().nextInt(0, 4000);
+        portBase = options.portBase != 0 ? options.portBase : freePortRange(2 * options.pairs);
         settings = new RelaySettings(options.relayIp, options.advertisedIp, options.autoDetect, portBase,
                 portBase + 2 * options.pairs, options.streamTimeout, options.onHoldTimeout, options.samplingPeriod,
                 options.transmitEvery, options.routable, "4.1.2");
         engine = options.engine.get();
         manager = new SessionManager(settings, engine, clock, timers, listener, options.descriptorLimit);
+    }
+
+    /**
+     * A random even port from which {@code size} ports are currently free on 127.0.0.1, below the
+     * ephemeral range. Other test suites on the machine bind ports too, so the range is probed.
+     */
+    public static int freePortRange(int size) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = TEST_PORTS_BASE + 2 * ThreadLocalRandom.current().nextInt(0, (32768 - TEST_PORTS_BASE - size) / 2);
+            if (allFree(base, size)) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no free range of " + size + " ports found");
+    }
+
+    private static boolean allFree(int base, int size) {
+        for (int port = base; port < base + size; port++) {
+            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
+                probe.getLocalPort();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String execute(String command, Map<String, String> headers) {

@@ -8,7 +8,6 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import java.util.concurrent.TimeUnit;
 import org.mediaproxy.relay.forwarding.ForwardingEngine;
@@ -40,7 +39,6 @@ public final class UserspaceEngine implements ForwardingEngine {
         this.threads = threads;
         this.group = new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
         this.bootstrap = new Bootstrap()
-                .channel(EpollDatagramChannel.class)
                 .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * READ_BATCH))
                 // A UDP relay drops rather than buffers when the kernel send queue is full.

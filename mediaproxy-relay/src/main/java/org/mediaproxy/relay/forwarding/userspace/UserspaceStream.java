@@ -5,9 +5,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -55,7 +58,11 @@ final class UserspaceStream implements StreamSockets {
     }
 
     private Channel bindOne(SubstreamKind kind, Party party, InetSocketAddress address) throws IOException {
+        // A socket of the address's own family: no IPv4-mapped addresses on the packet path.
+        SocketProtocolFamily family = address.getAddress() instanceof Inet6Address
+                ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
         ChannelFuture future = bootstrap.clone(loop)
+                .channelFactory(() -> new EpollDatagramChannel(family))
                 .handler(new SubPartyHandler(this, stream.substream(kind), party))
                 .bind(address)
                 .awaitUninterruptibly();

@@ -1,0 +1,221 @@
+package org.mediaproxy.testkit;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.mediaproxy.testkit.SipDialog.Media;
+
+/**
+ * README command 1: a dispatcher and a relay on loopback with the sample certificates, one call set
+ * up through the OpenSIPS protocol, real RTP and RTCP through the relay both ways, the management
+ * view, the accounting row, and a clean shut-down. Every line it prints is something it observed;
+ * anything that does not work ends the demo with a non-zero exit code.
+ */
+public final class Demo {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) throws Exception {
+        boolean keep = List.of(args).contains("--keep");
+        Path checkout = Path.of(System.getProperty("mediaproxy.checkout", ".")).toAbsolutePath().normalize();
+        Path base = Files.createTempDirectory("mediaproxy-demo-");
+        try {
+            new Demo().run(checkout, base, keep);
+        } catch (DemoFailure | IllegalStateException | IOException e) {
+            System.err.println("\nDEMO FAILED: " + e.getMessage());
+            System.err.println("Logs and configuration are in " + base);
+            System.exit(1);
+        }
+    }
+
+    private void run(Path checkout, Path base, boolean keep) throws Exception {
+        DemoEnvironment env = DemoEnvironment.create(checkout, base, Map.of());
+        step("Configuration written to " + env.configDir().resolve("config.ini"));
+        DaemonProcess dispatcher = DaemonProcess.start(checkout, "media-dispatcher", env.configDir(), env.runtimeDir(),
+                env.logDir().resolve("dispatcher.log"), List.of(), List.of());
+        DaemonProcess relay = null;
+        try {
+            awaitFile(env.controlSocket(), dispatcher);
+            step("media-dispatcher running (pid " + dispatcher.pid() + "), OpenSIPS socket " + env.controlSocket());
+            relay = DaemonProcess.start(checkout, "media-relay", env.configDir(), env.runtimeDir(),
+                    env.logDir().resolve("relay.log"), List.of(), List.of());
+            awaitRelayConnected(env, relay);
+            step("media-relay running (pid " + relay.pid() + ") and connected to the dispatcher over mutual TLS");
+
+            call(env);
+
+            if (keep) {
+                step("--keep: leaving both daemons running. Stop them with: kill " + dispatcher.pid() + " " + relay.pid());
+                step("Look at them with: bin/media-sessions --config-dir " + env.configDir() + " [summary|sessions]");
+                return;
+            }
+            relay.signal("TERM");
+            int relayExit = relay.awaitExit(Duration.ofSeconds(15));
+            dispatcher.signal("TERM");
+            int dispatcherExit = dispatcher.awaitExit(Duration.ofSeconds(15));
+            if (relayExit != 0 || dispatcherExit != 0) {
+                throw new DemoFailure("shutdown exit codes: relay " + relayExit + ", dispatcher " + dispatcherExit);
+            }
+            step("Both daemons stopped on SIGTERM with exit code 0. Logs: " + env.logDir());
+        } finally {
+            if (!keep) {
+                if (relay != null) {
+                    relay.close();
+                }
+                dispatcher.close();
+            }
+        }
+    }
+
+    private void call(DemoEnvironment env) throws Exception {
+        InetSocketAddress callerMedia = new InetSocketAddress("127.0.0.1", 0);
+        try (RtpEndpoint callerRtp = RtpEndpoint.bind(callerMedia);
+                RtpEndpoint callerRtcp = RtpEndpoint.bind(new InetSocketAddress("127.0.0.1", callerRtp.localAddress().getPort() + 1));
+                RtpEndpoint calleeRtp = RtpEndpoint.bind(new InetSocketAddress("127.0.0.1", 0));
+                RtpEndpoint calleeRtcp = RtpEndpoint.bind(new InetSocketAddress("127.0.0.1", calleeRtp.localAddress().getPort() + 1));
+                OpenSipsClient opensips = OpenSipsClient.connect(env.controlSocket(), Duration.ofMillis(500))) {
+            SipDialog dialog = new SipDialog("demo-" + ProcessHandle.current().pid() + "@127.0.0.1", "caller-tag",
+                    "callee-tag", "2959232491322");
+            String offerReply = opensips.send(dialog.offer(1, "127.0.0.1",
+                    List.of(Media.audio("127.0.0.1", callerRtp.localAddress().getPort()))));
+            step("INVITE offer  -> dispatcher answered '" + offerReply + "' (relay address for the callee)");
+            InetSocketAddress relayForCallee = relayAddress(offerReply);
+            String answerReply = opensips.send(dialog.answer(1, "127.0.0.1",
+                    List.of(Media.audio("127.0.0.1", calleeRtp.localAddress().getPort()))));
+            step("200 OK answer -> dispatcher answered '" + answerReply + "' (relay address for the caller)");
+            InetSocketAddress relayForCaller = relayAddress(answerReply);
+
+            int packets = 150;
+            for (int i = 0; i < packets; i++) {
+                callerRtp.sendRtp(relayForCaller, 0);
+                calleeRtp.sendRtp(relayForCallee, 8);
+                if (i % 50 == 0) {
+                    callerRtcp.sendRtcp(rtcp(relayForCaller));
+                    calleeRtcp.sendRtcp(rtcp(relayForCallee));
+                }
+                Thread.sleep(20);
+            }
+            Thread.sleep(300);
+            step(String.format("Media: caller sent %d RTP packets, callee received %d from %s;"
+                    + " callee sent %d, caller received %d from %s; RTCP received %d/%d",
+                    packets, calleeRtp.received(), calleeRtp.sources(), packets, callerRtp.received(), callerRtp.sources(),
+                    calleeRtcp.received(), callerRtcp.received()));
+            if (calleeRtp.received() == 0 || callerRtp.received() == 0) {
+                throw new DemoFailure("no media crossed the relay");
+            }
+
+            Thread.sleep(1200); // one traffic sampling period, so summary shows the bandwidth
+            step("bin/media-sessions summary");
+            out.print(managementView(env, "summary"));
+            step("bin/media-sessions sessions");
+            out.print(managementView(env, "sessions"));
+
+            String removed = opensips.send(dialog.remove());
+            step("BYE remove    -> dispatcher answered '" + removed + "'");
+            if (!removed.equals("removed")) {
+                throw new DemoFailure("remove was answered '" + removed + "'");
+            }
+            step("Accounting row in " + env.accountingDatabase() + ":");
+            out.println(accountingRow(env, dialog.callId()));
+        }
+    }
+
+    private static InetSocketAddress rtcp(InetSocketAddress rtp) {
+        return new InetSocketAddress(rtp.getAddress(), rtp.getPort() + 1);
+    }
+
+    private static InetSocketAddress relayAddress(String reply) {
+        String[] parts = reply.split(" ");
+        if (parts.length != 2) {
+            throw new DemoFailure("unexpected reply '" + reply + "'");
+        }
+        return new InetSocketAddress(parts[0], Integer.parseInt(parts[1]));
+    }
+
+    private String managementView(DemoEnvironment env, String command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(env.checkout().resolve("bin/media-sessions").toString(),
+                "--config-dir", env.configDir().toString(), command)
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(20, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new DemoFailure("media-sessions " + command + " failed: " + output);
+        }
+        return output;
+    }
+
+    private void awaitRelayConnected(DemoEnvironment env, DaemonProcess relay) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            if (!relay.isAlive()) {
+                throw new DemoFailure("media-relay exited: " + relay.log());
+            }
+            Process process = new ProcessBuilder(env.checkout().resolve("bin/media-sessions").toString(),
+                    "--config-dir", env.configDir().toString(), "--json", "summary").redirectErrorStream(true).start();
+            last = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (process.waitFor(20, TimeUnit.SECONDS) && process.exitValue() == 0 && last.startsWith("[{")) {
+                return;
+            }
+            Thread.sleep(300);
+        }
+        throw new DemoFailure("the relay did not connect within " + START_TIMEOUT.toSeconds() + " s (last summary: "
+                + last + "); relay log:\n" + relay.log());
+    }
+
+    private static void awaitFile(Path file, DaemonProcess process) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!Files.exists(file)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new DemoFailure("media-dispatcher did not create " + file + "; its log:\n" + process.log());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static String accountingRow(DemoEnvironment env, String callId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String url = "jdbc:sqlite:" + env.accountingDatabase();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(env.accountingDatabase())) {
+                try (Connection db = DriverManager.getConnection(url);
+                        PreparedStatement query = db.prepareStatement(
+                                "SELECT call_id, from_tag, to_tag, info FROM media_sessions WHERE call_id = ?")) {
+                    query.setString(1, callId);
+                    try (ResultSet row = query.executeQuery()) {
+                        if (row.next()) {
+                            return "call_id=" + row.getString(1) + " from_tag=" + row.getString(2) + " to_tag="
+                                    + row.getString(3) + "\ninfo=" + new String(row.getBytes(4), StandardCharsets.UTF_8);
+                        }
+                    }
+                } catch (SQLException notYet) {
+                    // the table appears when the dispatcher's accounting starts; keep polling
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new DemoFailure("no accounting row for " + callId + " appeared in " + env.accountingDatabase());
+    }
+
+    private void step(String text) {
+        out.println("==> " + text);
+    }
+
+    private static final class DemoFailure extends RuntimeException {
+        DemoFailure(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package org.mediaproxy.testkit;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A self-contained dispatcher + relay set-up on loopback: a configuration directory using the
+ * sample certificates from {@code tls/}, a runtime directory, SQLite accounting, and free ports.
+ * Used by the README demo and by the end-to-end tests, so both exercise the same thing.
+ */
+public final class DemoEnvironment {
+
+    private final Path checkout;
+    private final Path base;
+    private final int relayPort;
+    private final int managementPort;
+    private final int portRangeStart;
+
+    private DemoEnvironment(Path checkout, Path base, int relayPort, int managementPort, int portRangeStart) {
+        this.checkout = checkout;
+        this.base = base;
+        this.relayPort = relayPort;
+        this.managementPort = managementPort;
+        this.portRangeStart = portRangeStart;
+    }
+
+    /**
+     * Creates the directories and writes {@code config.ini} below {@code base}; {@code extra} maps a
+     * section name (Relay, Dispatcher, OpenSIPS, Database, TLS) to option lines added to it.
+     */
+    public static DemoEnvironment create(Path checkout, Path base, Map<String, String> extra) throws IOException {
+        Files.createDirectories(base.resolve("etc"));
+        Files.createDirectories(base.resolve("run"));
+        DemoEnvironment environment = new DemoEnvironment(checkout.toAbsolutePath().normalize(), base.toAbsolutePath(),
+                freeTcpPort(), freeTcpPort(), freeUdpPortRange(100));
+        Files.writeString(environment.configDir().resolve("config.ini"), environment.config(extra));
+        return environment;
+    }
+
+    private String config(Map<String, String> extra) {
+        return """
+                ; Written by the MediaProxy demo: everything on loopback, sample certificates (NOT FOR PRODUCTION).
+                [Relay]
+                dispatchers = 127.0.0.1:%d
+                relay_ip = 127.0.0.1
+                port_range = %d:%d
+                ; loopback addresses are not routable for a real relay; the demo endpoints live there
+                routable_private_ranges = 127.0.0.0/8
+                traffic_sampling_period = 1
+                keepalive_interval = 1
+                %s
+
+                [Dispatcher]
+                socket_path = dispatcher.sock
+                listen = 127.0.0.1:%d
+                listen_management = 127.0.0.1:%d
+                management_use_tls = yes
+                accounting = database
+                spool_dir = %s
+                %s
+
+                [OpenSIPS]
+                socket_path = %s
+                %s
+
+                [Database]
+                dburi = sqlite://%s
+                %s
+
+                [TLS]
+                certs_path = %s
+                %s
+                """.formatted(relayPort, portRangeStart, portRangeStart + 100, extra.getOrDefault("Relay", ""),
+                relayPort, managementPort, base.resolve("spool"), extra.getOrDefault("Dispatcher", ""),
+                base.resolve("opensips-mi.sock"), extra.getOrDefault("OpenSIPS", ""),
+                accountingDatabase(), extra.getOrDefault("Database", ""),
+                checkout.resolve("tls"), extra.getOrDefault("TLS", ""));
+    }
+
+    public Path checkout() {
+        return checkout;
+    }
+
+    public Path configDir() {
+        return base.resolve("etc");
+    }
+
+    public Path runtimeDir() {
+        return base.resolve("run");
+    }
+
+    public Path controlSocket() {
+        return runtimeDir().resolve("dispatcher.sock");
+    }
+
+    public Path accountingDatabase() {
+        return base.resolve("accounting.sqlite");
+    }
+
+    public Path certsDir() {
+        return checkout.resolve("tls");
+    }
+
+    public InetSocketAddress management() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), managementPort);
+    }
+
+    public Path logDir() {
+        return base.resolve("log");
+    }
+
+    private static int freeTcpPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** An even port with {@code size} free UDP ports above it, away from the ephemeral range. */
+    private static int freeUdpPortRange(int size) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int start = 20000 + 2 * (int) (Math.random() * 4000);
+            if (allFree(start, size)) {
+                return start;
+            }
+        }
+        throw new IOException("no free UDP port range of " + size + " found on loopback");
+    }
+
+    private static boolean allFree(int start, int size) {
+        for (int port = start; port < start + size; port++) {
+            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+                socket.getLocalPort();
+            } catch (IOException taken) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

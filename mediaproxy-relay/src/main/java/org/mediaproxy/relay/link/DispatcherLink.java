@@ -8,37 +8,35 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.NetUtil;
-import io.netty.util.ReferenceCountUtil;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLPeerUnverifiedException;
+import org.mediaproxy.common.tls.ConnectionFailureLogger;
+import org.mediaproxy.common.tls.PeerVerified;
+import org.mediaproxy.common.tls.PeerVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay's connection to one dispatcher: a TLS client that keeps itself connected
- * (dispatcher-relay-protocol.md §6, §9), checks the dispatcher's passport, pings it and hands its
+ * The relay's connection to one dispatcher: a mutual-TLS client that keeps itself connected
+ * (dispatcher-relay-protocol.md §6, §9), has {@link PeerVerifier} check the dispatcher's
+ * certificate and passport (and re-check it every {@code verify_interval}), pings it and hands its
  * commands to the session table through {@link RelayControl}.
  *
  * <p>Reconnect rules, as in the original: a failed connection attempt is retried after
- * {@code reconnect_delay}; a lost connection after 1 s, unless it failed on its certificate or the
- * previous connection was also lost and this one did not live 5 s, then after
- * {@code reconnect_delay}.
+ * {@code reconnect_delay}; a lost connection after 1 s, unless it ended before the dispatcher was
+ * verified (a certificate error) or the previous connection was also lost and this one did not
+ * live 5 s, then after {@code reconnect_delay}.
  *
  * <p>All state lives on one event loop; public methods may be called from any thread.
  */
@@ -49,6 +47,7 @@ public final class DispatcherLink {
     private static final Duration STABLE_AFTER = Duration.ofSeconds(5);
     private static final int MAX_OUTSTANDING_PINGS = 3;
     private static final int CONNECT_TIMEOUT_MILLIS = 30_000;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
     private final DispatcherAddress address;
     private final LinkEnvironment env;
@@ -63,7 +62,6 @@ public final class DispatcherLink {
     private boolean stopped;
     private boolean recentLoss;
     private Channel channel;
-    private ChannelFuture lastWrite;
     private ScheduledFuture<?> reconnect;
 
     /**
@@ -110,7 +108,8 @@ public final class DispatcherLink {
 
     /**
      * Stops reconnecting and closes the connection once everything queued on it so far has been
-     * written (an {@code expired} sent just before reaches the dispatcher).
+     * written (an {@code expired} sent just before reaches the dispatcher) and the dispatcher has
+     * closed its side, or after 2 s.
      *
      * @return completes when the connection is closed
      */
@@ -132,18 +131,32 @@ public final class DispatcherLink {
                 live = null;
                 disconnected.complete(null);
             });
-            if (lastWrite != null && lastWrite.channel() == current && !lastWrite.isDone()) {
-                lastWrite.addListener(written -> current.close());
-            } else {
-                current.close();
-            }
+            closeGracefully(current);
         });
         return disconnected;
     }
 
+    /**
+     * Ends our half of the connection (TLS close_notify, then TCP FIN) after everything queued on
+     * it, and closes once the dispatcher has closed its half. Closing at once could leave unread bytes in our socket, and
+     * closing a socket with unread bytes sends a reset, on which the dispatcher's kernel throws away
+     * the records it has not read yet.
+     */
+    private void closeGracefully(Channel current) {
+        SslHandler tls = current.pipeline().get(SslHandler.class);
+        if (tls == null || !current.isActive()) {
+            current.close();
+            return;
+        }
+        tls.closeOutbound().addListener(sent -> ((DuplexChannel) current).shutdownOutput());
+        loop.schedule(() -> {
+            current.close();
+        }, CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private void write(Channel target, RelayMessage message) {
         if (target == channel && target.isActive()) {
-            lastWrite = target.writeAndFlush(message);
+            target.writeAndFlush(message);
         }
     }
 
@@ -183,15 +196,13 @@ public final class DispatcherLink {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        SslHandler tls = env.tls().get().newHandler(ch.alloc(), address.host(), address.port());
-                        // Dispatchers are known by their CA and passport, not by host name (§1 of the
-                        // protocol); Netty 4.2 client contexts check the name unless told otherwise.
-                        // The JDK ignores null here, an empty algorithm turns the check off.
-                        SSLEngine engine = tls.engine();
-                        SSLParameters parameters = engine.getSSLParameters();
-                        parameters.setEndpointIdentificationAlgorithm("");
-                        engine.setSSLParameters(parameters);
-                        ch.pipeline().addLast(tls, new DispatcherMessageDecoder(), ENCODER, connection);
+                        ch.pipeline().addLast(
+                                env.credentials().clientContext().newHandler(ch.alloc(), address.host(), address.port()),
+                                new PeerVerifier(env.credentials(), env.passport(), env.verifyInterval(), "dispatcher"),
+                                new DispatcherMessageDecoder(),
+                                ENCODER,
+                                connection,
+                                new ConnectionFailureLogger("dispatcher"));
                     }
                 })
                 .connect(remote);
@@ -213,16 +224,19 @@ public final class DispatcherLink {
         retryAfter(delay);
     }
 
-    private void lost(Connection connection) {
-        if (connection.channel == channel) {
-            channel = null;
-        }
+    /**
+     * @param verified false when the connection closed before the dispatcher was verified: its
+     *                 certificate or passport was refused (or it refused ours), which the original
+     *                 treats as a certificate error
+     */
+    private void lost(boolean verified) {
+        channel = null;
         if (stopped) {
             LOG.info("Disconnected from dispatcher at {}", address);
             disconnected.complete(null);
             return;
         }
-        Duration delay = connection.certificateError || recentLoss
+        Duration delay = !verified || recentLoss
                 ? env.settings().reconnectDelay()
                 : env.settings().quickRetryDelay();
         recentLoss = true;
@@ -241,16 +255,13 @@ public final class DispatcherLink {
     /** One connection attempt, from TCP connect to close. */
     private final class Connection extends ChannelInboundHandlerAdapter {
 
-        private Channel channel;
-        private boolean accepted;
-        private boolean certificateError;
+        private boolean verified;
         private int outstandingPings;
         private ScheduledFuture<?> stable;
         private ScheduledFuture<?> keepalive;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            channel = ctx.channel();
             // The previous loss is forgiven once this connection has lived a while.
             stable = loop.schedule(() -> {
                 recentLoss = false;
@@ -260,39 +271,11 @@ public final class DispatcherLink {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof SslHandshakeCompletionEvent handshake) {
-                if (handshake.isSuccess()) {
-                    checkPassport(ctx);
-                } else {
-                    certificateError = true;
-                    LOG.error("TLS handshake with dispatcher at {} failed: {}", address, handshake.cause().getMessage());
-                    LOG.debug("TLS handshake failure", handshake.cause());
-                    ctx.close();
-                }
+            if (!(event instanceof PeerVerified)) {
+                ctx.fireUserEventTriggered(event);
                 return;
             }
-            ctx.fireUserEventTriggered(event);
-        }
-
-        private void checkPassport(ChannelHandlerContext ctx) {
-            X509Certificate certificate;
-            try {
-                Certificate[] chain = ctx.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates();
-                certificate = (X509Certificate) chain[0];
-            } catch (SSLPeerUnverifiedException e) {
-                certificateError = true;
-                LOG.error("Dispatcher at {} presented no certificate", address);
-                ctx.close();
-                return;
-            }
-            if (!env.passport().matches(certificate.getSubjectX500Principal())) {
-                certificateError = true;
-                LOG.error("Dispatcher at {} refused due to wrong passport: certificate subject '{}' does not match '{}'",
-                        address, certificate.getSubjectX500Principal().getName(), env.passport());
-                ctx.close();
-                return;
-            }
-            accepted = true;
+            verified = true;
             live = ctx.channel();
             LOG.info("Connected to dispatcher at {}", address);
             long interval = env.settings().keepaliveInterval().toMillis();
@@ -313,13 +296,12 @@ public final class DispatcherLink {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
-            if (!accepted) {
-                // Bytes that arrived with a rejected handshake: the connection is already closing.
-                ReferenceCountUtil.release(message);
-                return;
-            }
+            // PeerVerifier lets nothing through before the dispatcher is verified.
             Channel source = ctx.channel();
-            if (message == Pong.INSTANCE) {
+            if (stopped) {
+                // Disconnecting: the session table may already have expired everything.
+                LOG.debug("Ignoring {} from dispatcher at {}: disconnecting", message, address);
+            } else if (message == Pong.INSTANCE) {
                 outstandingPings = Math.max(0, outstandingPings - 1);
             } else if (message instanceof DispatcherCommand command) {
                 env.control().run(id(), command, payload -> {
@@ -339,17 +321,6 @@ public final class DispatcherLink {
         }
 
         @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (accepted) {
-                LOG.warn("Connection with dispatcher at {} failed: {}", address, cause.getMessage());
-            } else {
-                // A failed handshake is reported by its completion event.
-                LOG.debug("Connection attempt to dispatcher at {} failed", address, cause);
-            }
-            ctx.close();
-        }
-
-        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (stable != null) {
                 stable.cancel(false);
@@ -360,7 +331,7 @@ public final class DispatcherLink {
             if (live == ctx.channel()) {
                 live = null;
             }
-            lost(this);
+            lost(verified);
         }
     }
 }

@@ -18,11 +18,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mediaproxy.common.tls.Passport;
+import org.mediaproxy.common.tls.PeerVerifier;
 import org.mediaproxy.relay.testing.InMemorySessionTable;
 import org.mediaproxy.relay.testing.LinkFixture;
 import org.mediaproxy.relay.testing.LogCapture;
 import org.mediaproxy.relay.testing.TestDispatcher;
-import org.mediaproxy.relay.testing.TestPki;
 import org.mediaproxy.relay.testing.WireTranscript;
 
 /** A relay's link against a real TLS dispatcher listener on loopback. */
@@ -30,6 +30,7 @@ class DispatcherLinkTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(3);
+    /** Matches the sample dispatcher certificate (behaviour 17). */
     private static final Passport DISPATCHER_PASSPORT = Passport.parse("O:AG Projects, CN:*dispatcher");
 
     private final LinkFixture fixture = new LinkFixture();
@@ -212,10 +213,10 @@ class DispatcherLinkTest {
 
     @Test
     void dispatcherWithTheWrongPassportIsRefused() throws Exception {
-        TestPki.Identity impostor = LinkFixture.pki().issue("CN=MediaProxy proxy,OU=MediaProxy,O=AG Projects");
-        TestDispatcher dispatcher = fixture.dispatcher("127.0.0.1", 0, impostor);
-        try (LogCapture log = new LogCapture(DispatcherLink.class)) {
-            DispatcherLink link = link(dispatcher.port(), Duration.ofMillis(100), DISPATCHER_PASSPORT, table);
+        TestDispatcher dispatcher = fixture.dispatcher("127.0.0.1", 0);
+        try (LogCapture log = new LogCapture(PeerVerifier.class)) {
+            DispatcherLink link = link(dispatcher.port(), Duration.ofMillis(100), Passport.parse("O:AG Projects, CN:*proxy"),
+                    table);
 
             TestDispatcher.Connection first = dispatcher.nextConnection(WAIT);
             assertNotNull(first, "the TLS handshake itself succeeds");
@@ -223,9 +224,8 @@ class DispatcherLinkTest {
             assertNull(first.nextLine(Duration.ofMillis(200)), "a refused dispatcher gets nothing");
             assertTrue(first.pings.isEmpty());
             assertFalse(link.isConnected());
-            assertTrue(log.contains("Dispatcher at 127.0.0.1:" + dispatcher.port() + " refused due to wrong passport"),
+            assertTrue(log.contains("refused dispatcher 127.0.0.1:" + dispatcher.port() + ": wrong passport"),
                     log.messages().toString());
-            assertTrue(table.executed().isEmpty());
 
             TestDispatcher.Connection second = dispatcher.nextConnection(WAIT);
             double retry = secondsBetween(closed, second.acceptedNanos);

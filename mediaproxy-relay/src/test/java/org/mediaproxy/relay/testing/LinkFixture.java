@@ -3,7 +3,6 @@ package org.mediaproxy.relay.testing;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -13,8 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 import org.mediaproxy.common.tls.Passport;
+import org.mediaproxy.common.tls.Role;
+import org.mediaproxy.common.tls.TlsCredentials;
+import org.mediaproxy.common.tls.TlsSamples;
 import org.mediaproxy.relay.link.HostResolver;
 import org.mediaproxy.relay.link.LinkEnvironment;
 import org.mediaproxy.relay.link.LinkSettings;
@@ -22,17 +23,13 @@ import org.mediaproxy.relay.link.RelayCommands;
 import org.mediaproxy.relay.link.RelayControl;
 
 /**
- * Everything a test needs around dispatcher links: a CA with dispatcher and relay identities,
- * event loops, DNS and control threads, a resolver fed by the test, and test dispatchers.
+ * Everything a test needs around dispatcher links: the sample TLS credentials, event loops, DNS and control threads, a resolver fed by the test, and test dispatchers.
  */
 public final class LinkFixture implements AutoCloseable {
 
-    public static final String DISPATCHER_SUBJECT = "CN=MediaProxy dispatcher,OU=MediaProxy,O=AG Projects";
-    public static final String RELAY_SUBJECT = "CN=MediaProxy relay,OU=MediaProxy,O=AG Projects";
-
-    private static final TestPki PKI = TestPki.create();
-    private static final TestPki.Identity DISPATCHER = PKI.issue(DISPATCHER_SUBJECT);
-    private static final TestPki.Identity RELAY = PKI.issue(RELAY_SUBJECT);
+    /** The sample credentials in tls/: CN "MediaProxy relay" and "MediaProxy dispatcher", O "AG Projects". */
+    public static final TlsCredentials RELAY = TlsCredentials.load(TlsSamples.directory(), Role.RELAY);
+    public static final TlsCredentials DISPATCHER = TlsCredentials.load(TlsSamples.directory(), Role.DISPATCHER);
 
     public final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
     public final ScheduledExecutorService dns = Executors.newSingleThreadScheduledExecutor();
@@ -41,18 +38,6 @@ public final class LinkFixture implements AutoCloseable {
     /** Host addresses by name, for {@link #resolver()}. */
     public final Map<String, String> hosts = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeables = new java.util.ArrayList<>();
-
-    public static TestPki pki() {
-        return PKI;
-    }
-
-    public static TestPki.Identity relayIdentity() {
-        return RELAY;
-    }
-
-    public static TestPki.Identity dispatcherIdentity() {
-        return DISPATCHER;
-    }
 
     /** A resolver answering from {@link #srv} and {@link #hosts}; anything else does not exist. */
     public HostResolver resolver() {
@@ -80,28 +65,15 @@ public final class LinkFixture implements AutoCloseable {
     }
 
     public LinkEnvironment environment(RelayControl control, Passport passport, Duration keepalive, Duration reconnectDelay) {
-        SslContext tls;
-        try {
-            tls = PKI.clientContext(RELAY);
-        } catch (SSLException e) {
-            throw new IllegalStateException(e);
-        }
-        return new LinkEnvironment(group, () -> tls, passport, new LinkSettings(keepalive, reconnectDelay),
-                resolver(), dns, control);
+        return new LinkEnvironment(group, RELAY, passport, Duration.ofSeconds(300),
+                new LinkSettings(keepalive, reconnectDelay), resolver(), dns, control);
     }
 
+    /** A dispatcher listener with the sample dispatcher credentials. */
     public TestDispatcher dispatcher(String host, int port) {
-        return dispatcher(host, port, DISPATCHER);
-    }
-
-    public TestDispatcher dispatcher(String host, int port, TestPki.Identity identity) {
-        try {
-            TestDispatcher dispatcher = TestDispatcher.start(group, PKI.serverContext(identity), host, port);
-            closeables.add(dispatcher);
-            return dispatcher;
-        } catch (SSLException e) {
-            throw new IllegalStateException(e);
-        }
+        TestDispatcher dispatcher = TestDispatcher.start(group, DISPATCHER.serverContext(), host, port);
+        closeables.add(dispatcher);
+        return dispatcher;
     }
 
     @Override

@@ -138,9 +138,9 @@ public final class DispatcherLink {
 
     /**
      * Ends our half of the connection (TLS close_notify, then TCP FIN) after everything queued on
-     * it, and closes once the dispatcher has closed its half. Closing at once could leave unread bytes in our socket, and
-     * closing a socket with unread bytes sends a reset, on which the dispatcher's kernel throws away
-     * the records it has not read yet.
+     * it, and closes once the dispatcher has closed its half. Closing at once could leave unread
+     * bytes in our socket, and closing a socket with unread bytes sends a reset, on which the
+     * dispatcher's kernel throws away the records it has not read yet.
      */
     private void closeGracefully(Channel current) {
         SslHandler tls = current.pipeline().get(SslHandler.class);

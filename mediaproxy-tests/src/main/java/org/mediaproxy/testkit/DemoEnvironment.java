@@ -52,6 +52,8 @@ public final class DemoEnvironment {
                 port_range = %d:%d
                 ; loopback addresses are not routable for a real relay; the demo endpoints live there
                 routable_private_ranges = 127.0.0.0/8
+                ; the kernel path needs a real network (see the netns tests); loopback stays in userspace
+                forwarding = userspace
                 traffic_sampling_period = 1
                 keepalive_interval = 1
                 %s

@@ -3,6 +3,9 @@ package org.mediaproxy.testkit;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +23,7 @@ import org.mediaproxy.testkit.SipDialog.Media;
 /**
  * README command 1: a dispatcher and a relay on loopback with the sample certificates, one call set
  * up through the OpenSIPS protocol, real RTP and RTCP through the relay both ways, the management
- * view, the accounting row, and a clean shut-down. Every line it prints is something it observed;
+ * view, the dispatcher's metrics, the accounting row, and a clean shut-down. Every line it prints is something it observed;
  * anything that does not work ends the demo with a non-zero exit code.
  */
 public final class Demo {
@@ -54,6 +57,7 @@ public final class Demo {
                     env.logDir().resolve("relay.log"), List.of(), List.of());
             awaitRelayConnected(env, relay);
             step("media-relay running (pid " + relay.pid() + ") and connected to the dispatcher over mutual TLS");
+            step("Live sessions page: " + env.webPage() + " (Prometheus metrics: " + env.webPage().resolve("metrics") + ")");
 
             call(env);
 
@@ -128,6 +132,9 @@ public final class Demo {
             if (!removed.equals("removed")) {
                 throw new DemoFailure("remove was answered '" + removed + "'");
             }
+            step("Metrics after the call, from " + env.webPage().resolve("metrics") + ":");
+            out.print(metrics(env, "mediaproxy_dispatcher_sessions_started_total",
+                    "mediaproxy_dispatcher_sessions_ended_total", "mediaproxy_dispatcher_setup_latency_seconds_count"));
             step("Accounting row in " + env.accountingDatabase() + ":");
             out.println(accountingRow(env, dialog.callId()));
         }
@@ -154,6 +161,26 @@ public final class Demo {
             throw new DemoFailure("media-sessions " + command + " failed: " + output);
         }
         return output;
+    }
+
+    /** The samples of the named metric families, as the dispatcher serves them. */
+    private static String metrics(DemoEnvironment env, String... names) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(env.webPage().resolve("metrics")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new DemoFailure("/metrics answered " + response.statusCode() + ": " + response.body());
+        }
+        StringBuilder lines = new StringBuilder();
+        for (String name : names) {
+            List<String> samples = response.body().lines()
+                    .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{")).toList();
+            if (samples.isEmpty()) {
+                throw new DemoFailure("/metrics has no " + name);
+            }
+            samples.forEach(line -> lines.append(line).append('\n'));
+        }
+        return lines.toString();
     }
 
     private void awaitRelayConnected(DemoEnvironment env, DaemonProcess relay) throws IOException, InterruptedException {

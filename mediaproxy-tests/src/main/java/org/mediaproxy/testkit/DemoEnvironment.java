@@ -5,6 +5,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,13 +21,16 @@ public final class DemoEnvironment {
     private final Path base;
     private final int relayPort;
     private final int managementPort;
+    private final int metricsPort;
     private final int portRangeStart;
 
-    private DemoEnvironment(Path checkout, Path base, int relayPort, int managementPort, int portRangeStart) {
+    private DemoEnvironment(Path checkout, Path base, int relayPort, int managementPort, int metricsPort,
+            int portRangeStart) {
         this.checkout = checkout;
         this.base = base;
         this.relayPort = relayPort;
         this.managementPort = managementPort;
+        this.metricsPort = metricsPort;
         this.portRangeStart = portRangeStart;
     }
 
@@ -38,7 +42,7 @@ public final class DemoEnvironment {
         Files.createDirectories(base.resolve("etc"));
         Files.createDirectories(base.resolve("run"));
         DemoEnvironment environment = new DemoEnvironment(checkout.toAbsolutePath().normalize(), base.toAbsolutePath(),
-                freeTcpPort(), freeTcpPort(), freeUdpPortRange(100));
+                freeTcpPort(), freeTcpPort(), freeTcpPort(), freeUdpPortRange(100));
         Files.writeString(environment.configDir().resolve("config.ini"), environment.config(extra));
         return environment;
     }
@@ -62,6 +66,7 @@ public final class DemoEnvironment {
                 socket_path = dispatcher.sock
                 listen = 127.0.0.1:%d
                 listen_management = 127.0.0.1:%d
+                listen_metrics = 127.0.0.1:%d
                 management_use_tls = yes
                 accounting = database
                 spool_dir = %s
@@ -79,7 +84,7 @@ public final class DemoEnvironment {
                 certs_path = %s
                 %s
                 """.formatted(relayPort, portRangeStart, portRangeStart + 100, extra.getOrDefault("Relay", ""),
-                relayPort, managementPort, base.resolve("spool"), extra.getOrDefault("Dispatcher", ""),
+                relayPort, managementPort, metricsPort, base.resolve("spool"), extra.getOrDefault("Dispatcher", ""),
                 base.resolve("opensips-mi.sock"), extra.getOrDefault("OpenSIPS", ""),
                 accountingDatabase(), extra.getOrDefault("Database", ""),
                 checkout.resolve("tls"), extra.getOrDefault("TLS", ""));
@@ -111,6 +116,11 @@ public final class DemoEnvironment {
 
     public InetSocketAddress management() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), managementPort);
+    }
+
+    /** The dispatcher's live sessions page; {@code metrics} below it is the Prometheus endpoint. */
+    public URI webPage() {
+        return URI.create("http://127.0.0.1:" + metricsPort + "/");
     }
 
     public Path logDir() {

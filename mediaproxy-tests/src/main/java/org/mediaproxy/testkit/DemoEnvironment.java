@@ -8,7 +8,16 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.mediaproxy.common.json.PythonJson;
+import org.mediaproxy.common.tls.Passport;
+import org.mediaproxy.common.tls.Role;
+import org.mediaproxy.common.tls.TlsCredentials;
+import org.mediaproxy.management.ManagementClient;
+import org.mediaproxy.management.ManagementException;
 
 /**
  * A self-contained dispatcher + relay set-up on loopback: a configuration directory using the
@@ -121,6 +130,15 @@ public final class DemoEnvironment {
     /** The dispatcher's live sessions page; {@code metrics} below it is the Prometheus endpoint. */
     public URI webPage() {
         return URI.create("http://127.0.0.1:" + metricsPort + "/");
+    }
+
+    /** Asks the dispatcher's management port over TLS with the sample management certificate. */
+    public JsonNode management(String command) throws ManagementException {
+        try (ManagementClient client = ManagementClient.connect(management(),
+                Optional.of(TlsCredentials.load(certsDir(), Role.MANAGEMENT_CLIENT)), Passport.parse("CN:*dispatcher"),
+                Duration.ofSeconds(5))) {
+            return PythonJson.parse(client.ask(command));
+        }
     }
 
     public Path logDir() {

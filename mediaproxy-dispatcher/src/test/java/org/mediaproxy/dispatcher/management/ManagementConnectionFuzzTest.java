@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.mediaproxy.dispatcher.CrlfFrameDecoder;
-import org.mediaproxy.dispatcher.NettyLeaks;
+import org.mediaproxy.common.testing.NettyLeaks;
 import org.mediaproxy.dispatcher.relay.RelayEvents;
 import org.mediaproxy.dispatcher.relay.RelayLink;
 import org.mediaproxy.dispatcher.relay.RelayMessage;

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.mediaproxy.dispatcher.CrlfFrameDecoder;
-import org.mediaproxy.dispatcher.NettyLeaks;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics;
+import org.mediaproxy.common.testing.NettyLeaks;
 
 /**
  * Arbitrary bytes on an OpenSIPS connection, through the real pipeline (line decoder and request
@@ -48,7 +49,7 @@ class OpenSipsConnectionFuzzTest {
             return CompletableFuture.completedFuture("ok " + callId.length());
         };
         EmbeddedChannel channel = new EmbeddedChannel(new CrlfFrameDecoder(OpenSipsServer.MAX_LINE_LENGTH),
-                new OpenSipsConnection(handler));
+                new OpenSipsConnection(handler, new DispatcherMetrics()));
         int chunk = input.length == 0 ? 1 : 1 + (input[0] & 0xff);
         List<ByteBuf> written = new ArrayList<>();
         for (int offset = 1; offset < input.length && channel.isOpen(); offset += chunk) {

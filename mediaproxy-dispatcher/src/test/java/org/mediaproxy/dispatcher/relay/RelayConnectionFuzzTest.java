@@ -27,10 +27,11 @@ import org.mediaproxy.common.json.PythonJson;
 import org.mediaproxy.common.tls.PeerVerified;
 import org.mediaproxy.dispatcher.CrlfFrameDecoder;
 import org.mediaproxy.dispatcher.Dispatcher;
-import org.mediaproxy.dispatcher.NettyLeaks;
+import org.mediaproxy.common.testing.NettyLeaks;
 import org.mediaproxy.dispatcher.ReplyBudget;
 import org.mediaproxy.dispatcher.accounting.SessionRecord;
 import org.mediaproxy.dispatcher.session.DispatcherSession;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics;
 
 /**
  * Arbitrary bytes from a relay (after TLS and passport), through the real line decoder and relay
@@ -74,7 +75,7 @@ class RelayConnectionFuzzTest {
         Dispatcher dispatcher = new Dispatcher(channel.eventLoop(), Clock.fixed(NOW, ZoneOffset.UTC),
                 new Dispatcher.Settings(new ReplyBudget(Duration.ofSeconds(3)), timeout, Duration.ofSeconds(60),
                         Duration.ofSeconds(600), Duration.ofSeconds(15), Duration.ofSeconds(600)),
-                new RelaySelector(new Random(1)), records::add, (callId, dialogId) -> endedDialogs.add(callId));
+                new RelaySelector(new Random(1)), records::add, (callId, dialogId) -> endedDialogs.add(callId), new DispatcherMetrics());
         dispatcher.start(KNOWN);
         channel.pipeline().addLast(new CrlfFrameDecoder(16384), new RelayConnectionHandler(dispatcher, timeout, timeout));
         channel.pipeline().fireUserEventTriggered(new PeerVerified(new X500Principal("CN=relay")));

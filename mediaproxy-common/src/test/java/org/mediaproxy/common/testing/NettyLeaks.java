@@ -1,4 +1,4 @@
-package org.mediaproxy.dispatcher;
+package org.mediaproxy.common.testing;
 
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;

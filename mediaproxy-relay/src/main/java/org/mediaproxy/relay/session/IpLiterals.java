@@ -40,14 +40,22 @@ final class IpLiterals {
         if (v4 != null || text.indexOf(':') < 0) {
             return v4;
         }
-        if (!text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+        // The JDK takes text as a literal, never to be looked up, only when it starts with a hex
+        // digit or a colon; ".:" would be sent to DNS. Character.digit would also let other
+        // scripts' digits through (a full-width "１::" is 1::), hence ASCII only.
+        char first = text.charAt(0);
+        if (!(isAsciiHexDigit(first) || first == ':')
+                || !text.chars().allMatch(c -> isAsciiHexDigit(c) || c == ':' || c == '.')) {
             return null;
         }
         try {
-            // With only hex digits, colons and dots this is parsed as a literal, never looked up.
             return InetAddress.getByName(text);
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    private static boolean isAsciiHexDigit(int c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 }

@@ -21,19 +21,24 @@ import org.slf4j.LoggerFactory;
  * and in order; other lines are logged and skipped) until an empty line completes it.</li>
  * </ul>
  * Lines end in LF with an optional CR before it. A line longer than {@value #MAX_LINE_LENGTH}
- * bytes closes the connection, as in the original.
+ * bytes closes the connection, as in the original, and so does a command whose lines add up to
+ * more than {@value #MAX_COMMAND_LENGTH} bytes before its empty line: the headers are kept until
+ * then, so an endless command would otherwise grow without bound.
  *
  * <p>One instance per connection: it holds the command being received.
  */
 public final class DispatcherMessageDecoder extends ByteToMessageDecoder {
 
     public static final int MAX_LINE_LENGTH = 16384;
+    /** Far above any command a dispatcher sends (OpenSIPS builds its requests in 8 KiB). */
+    public static final int MAX_COMMAND_LENGTH = 65536;
 
     private static final Logger LOG = LoggerFactory.getLogger(DispatcherMessageDecoder.class);
 
     private String name;
     private String seq;
     private Map<String, String> headers;
+    private int commandLength;
     private boolean overflowed;
 
     @Override
@@ -43,7 +48,7 @@ public final class DispatcherMessageDecoder extends ByteToMessageDecoder {
             if (lineFeed < 0) {
                 // One extra byte: the CR of a maximal line may arrive before its LF.
                 if (in.readableBytes() > MAX_LINE_LENGTH + 1) {
-                    overflow(ctx, in);
+                    lineTooLong(ctx, in);
                 }
                 return;
             }
@@ -52,8 +57,17 @@ public final class DispatcherMessageDecoder extends ByteToMessageDecoder {
                 length--;
             }
             if (length > MAX_LINE_LENGTH) {
-                overflow(ctx, in);
+                lineTooLong(ctx, in);
                 return;
+            }
+            if (name != null) {
+                commandLength += lineFeed + 1 - in.readerIndex();
+                if (commandLength > MAX_COMMAND_LENGTH) {
+                    LOG.error("Dispatcher {} sent a command {} {} longer than {} bytes, closing the connection",
+                            ctx.channel().remoteAddress(), name, seq, MAX_COMMAND_LENGTH);
+                    overflow(ctx, in);
+                    return;
+                }
             }
             String line = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
             in.readerIndex(lineFeed + 1);
@@ -107,12 +121,17 @@ public final class DispatcherMessageDecoder extends ByteToMessageDecoder {
         name = tokens[0];
         seq = tokens[1];
         headers = new LinkedHashMap<>();
+        commandLength = 0;
         return null;
     }
 
-    private void overflow(ChannelHandlerContext ctx, ByteBuf in) {
+    private void lineTooLong(ChannelHandlerContext ctx, ByteBuf in) {
         LOG.error("Dispatcher {} sent a line longer than {} bytes, closing the connection",
                 ctx.channel().remoteAddress(), MAX_LINE_LENGTH);
+        overflow(ctx, in);
+    }
+
+    private void overflow(ChannelHandlerContext ctx, ByteBuf in) {
         overflowed = true;
         in.skipBytes(in.readableBytes());
         ctx.close();

@@ -135,4 +135,20 @@ class DispatcherMessageDecoderTest {
         assertFalse(channel.isOpen());
         assertNull(channel.readInbound());
     }
+
+    /** Found reviewing the decoder for fuzzing: headers piled up for as long as no empty line came. */
+    @Test
+    void endlessCommandClosesTheConnection() {
+        String header = "h: " + "v".repeat(1000) + "\r\n";
+        int fitting = DispatcherMessageDecoder.MAX_COMMAND_LENGTH / header.length();
+        StringBuilder command = new StringBuilder("update 1\r\n");
+        for (int i = 0; i < fitting; i++) {
+            command.append(i).append(header);
+        }
+        assertEquals(List.of(), feed(command.toString()));
+        assertTrue(channel.isOpen());
+        feed(header + header);
+        assertFalse(channel.isOpen());
+        assertNull(channel.readInbound());
+    }
 }

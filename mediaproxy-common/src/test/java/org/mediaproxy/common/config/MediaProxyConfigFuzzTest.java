@@ -19,7 +19,7 @@ class MediaProxyConfigFuzzTest {
 
     private static final Path FILE = Path.of("/etc/mediaproxy/config.ini");
 
-    @FuzzTest(maxDuration = "8s")
+    @FuzzTest(maxDuration = "7s")
     @DictionaryEntries({"[Relay]", "[Dispatcher]", "[OpenSIPS]", "[Database]", "[Radius]", "[TLS]", "[DEFAULT]",
         "[ThorNetwork]", "dispatchers", "port_range", "relay_ip", "advertised_ip", "passport", "log_level",
         "stream_timeout", "on_hold_timeout", "routable_private_ranges", "listen", "listen_management",

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  */
 class PythonJsonFuzzTest {
 
-    @FuzzTest(maxDuration = "12s")
+    @FuzzTest(maxDuration = "7s")
     void parseWriteParse(byte[] input) {
         JsonNode first;
         try {

@@ -20,7 +20,7 @@ class PassportFuzzTest {
         new X500Principal("CN=\"quoted, name\", O=\\+plus"),
     };
 
-    @FuzzTest(maxDuration = "8s")
+    @FuzzTest(maxDuration = "7s")
     void parseAndMatch(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         Passport passport;

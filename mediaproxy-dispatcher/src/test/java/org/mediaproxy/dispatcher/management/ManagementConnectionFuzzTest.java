@@ -37,7 +37,7 @@ class ManagementConnectionFuzzTest {
     private static final String VERSION = "4.1.2-test";
     private static final Duration RELAY_TIMEOUT = Duration.ofSeconds(1);
 
-    @FuzzTest(maxDuration = "8s")
+    @FuzzTest(maxDuration = "7s")
     @DictionaryEntries({"summary", "sessions", "version", "quit", "exit", "[", "]",
         "{\"ip\": \"198.18.0.7\", \"session_count\": 1, \"stream_count\": {\"audio\": 2}}", "error", "halting"})
     void arbitraryBytes(FuzzedDataProvider data) {

@@ -32,7 +32,7 @@ class OpenSipsConnectionFuzzTest {
 
     private static final String PROBE = "\r\n\r\nupdate\r\ncall_id: probe\r\n\r\n";
 
-    @FuzzTest(maxDuration = "8s")
+    @FuzzTest(maxDuration = "7s")
     @DictionaryEntries({"update", "remove", "call_id: ", "from_tag: ", "to_tag: ", "media: ",
         "dialog_id: ", "signaling_ip: ", ": ", "fail", "throw"})
     void arbitraryBytes(byte[] input) {

@@ -58,7 +58,7 @@ class RelayConnectionFuzzTest {
             DispatcherSession.created("other", OTHER_RELAY_IP, "99"));
     private static final Set<String> THIS_RELAYS_CALLS = Set.of("call-1", "call-2", "call-3", "call-4");
 
-    @FuzzTest(maxDuration = "8s")
+    @FuzzTest(maxDuration = "7s")
     @DictionaryEntries({"ping", "expired ", "0 ", "1 ", "error", "halting", "{\"call_id\": \"call-1\"",
         "\"call-2\"", "\"call-3\"", "\"call-4\"", "\"other\"", "\"from_tag\": \"f\"", "\"start_time\": 1764064800.5",
         "\"streams\": [", "\"status\": \"unselected ICE candidate\"", "\"status\": \"active\"", "null", "[]", "{}"})

@@ -28,7 +28,7 @@ class DispatcherMessageDecoderFuzzTest {
 
     private static final String PROBE = "\n\nsummary 7\n\n";
 
-    @FuzzTest(maxDuration = "8s")
+    @FuzzTest(maxDuration = "7s")
     @DictionaryEntries({"update ", "remove ", "summary ", "sessions ", "pong", "call_id: ", "from_tag: ", "media: ",
         ": "})
     void arbitraryBytes(byte[] input) {

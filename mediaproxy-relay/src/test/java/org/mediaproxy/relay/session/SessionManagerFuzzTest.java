@@ -63,7 +63,7 @@ class SessionManagerFuzzTest {
         RELAY = new RelayHarness(options);
     }
 
-    @FuzzTest(maxDuration = "8s")
+    @FuzzTest(maxDuration = "7s")
     @DictionaryEntries({"update", "remove", "summary", "sessions", "advance ", "call_id: ", "from_tag: ", "to_tag: ",
         "from_uri: ", "to_uri: ", "cseq: ", "user_agent: ", "type: request", "type: reply", "signaling_ip: ",
         "media: ", "audio:127.0.0.1:", "video:", ":sendrecv", ":sendonly", ":inactive", ":ice=yes", "0.0.0.0",

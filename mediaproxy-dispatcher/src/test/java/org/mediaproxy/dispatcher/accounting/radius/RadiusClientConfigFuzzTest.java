@@ -15,7 +15,7 @@ class RadiusClientConfigFuzzTest {
 
     private static final RadiusFiles FILES = new RadiusFiles();
 
-    @FuzzTest(maxDuration = "8s")
+    @FuzzTest(maxDuration = "7s")
     @DictionaryEntries({"acctserver", "servers", "dictionary", "radius_timeout", "radius_retries", "bindaddr",
         "127.0.0.1", "localhost:1813", ":", "*", "#"})
     void read(byte[] input) {

@@ -16,7 +16,7 @@ class RadiusDictionaryFuzzTest {
 
     private static final RadiusFiles FILES = new RadiusFiles();
 
-    @FuzzTest(maxDuration = "8s")
+    @FuzzTest(maxDuration = "7s")
     @DictionaryEntries({"ATTRIBUTE", "VALUE", "VENDOR", "BEGIN-VENDOR", "END-VENDOR", "BEGIN-TLV", "END-TLV",
         "$INCLUDE", "$INCLUDE-", "dictionary.extra", "dictionary", "string", "integer", "ipaddr", "0x", "241.1",
         "Acct-Status-Type", "#"})

@@ -205,6 +205,12 @@ final class RequestRouter implements OpenSipsRequestHandler {
                     relay.ip(), request.sessionId(), LogText.abbreviate(answer));
             return;
         }
+        if (!request.callId().equals(record.path("call_id").textValue())) {
+            // Accounted, it would be a row for a call that was not removed (maybe another relay's).
+            log.warn("relay {} answered remove of session {} with the record of another call: '{}'",
+                    relay.ip(), request.sessionId(), LogText.abbreviate(answer));
+            return;
+        }
         log.debug("session {} removed from relay {}", request.sessionId(), relay.ip());
         if (SessionRecords.wasAnswered(record)) {
             records.submit(SessionRecords.removed(record, session != null ? session.dialogId() : request.dialogId()));

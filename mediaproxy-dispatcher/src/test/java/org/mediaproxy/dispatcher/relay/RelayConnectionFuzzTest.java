@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import javax.security.auth.x500.X500Principal;
 import org.mediaproxy.common.json.PythonJson;
@@ -30,16 +31,20 @@ import org.mediaproxy.dispatcher.Dispatcher;
 import org.mediaproxy.common.testing.NettyLeaks;
 import org.mediaproxy.dispatcher.ReplyBudget;
 import org.mediaproxy.dispatcher.accounting.SessionRecord;
+import org.mediaproxy.dispatcher.opensips.OpenSipsRequest;
 import org.mediaproxy.dispatcher.session.DispatcherSession;
 import org.mediaproxy.dispatcher.web.DispatcherMetrics;
 
 /**
  * Arbitrary bytes from a relay (after TLS and passport), through the real line decoder and relay
- * connection handler into a real {@link Dispatcher} that knows some calls: answers to its
- * {@code sessions} command, {@code expired} notices with any JSON, pings and garbage. Nothing
- * escapes the pipeline or leaks, calls of other relays are never touched, dialogs are only ended
- * for this relay's calls, and every record handed to accounting is an object for one of this
- * relay's calls that accounting can take or refuses with its documented exception.
+ * connection handler into a real {@link Dispatcher} that knows some calls and has just sent the
+ * relay its {@code sessions} command (sequence number 0) and, for OpenSIPS, {@code remove} for
+ * call-1 (1) and call-2 (2) and an {@code update} for call-4 (3): answers with any JSON,
+ * {@code expired} notices with any JSON, pings and garbage. Nothing escapes the pipeline or leaks,
+ * calls of other relays are never touched, dialogs are only ended for this relay's calls, every
+ * OpenSIPS request is answered once the connection is gone, and every record handed to accounting
+ * is an object for one of this relay's calls that accounting can take or refuses with its
+ * documented exception.
  */
 class RelayConnectionFuzzTest {
 
@@ -57,6 +62,11 @@ class RelayConnectionFuzzTest {
             DispatcherSession.adopted("call-4", RELAY_IP),
             DispatcherSession.created("other", OTHER_RELAY_IP, "99"));
     private static final Set<String> THIS_RELAYS_CALLS = Set.of("call-1", "call-2", "call-3", "call-4");
+
+    private static OpenSipsRequest request(OpenSipsRequest.Command command, String callId) {
+        List<String> lines = List.of("call_id: " + callId, "from_tag: f-" + callId);
+        return new OpenSipsRequest(command, lines, Map.of("call_id", callId, "from_tag", "f-" + callId));
+    }
 
     @FuzzTest(maxDuration = "7s")
     @DictionaryEntries({"ping", "expired ", "0 ", "1 ", "error", "halting", "{\"call_id\": \"call-1\"",
@@ -79,6 +89,10 @@ class RelayConnectionFuzzTest {
         dispatcher.start(KNOWN);
         channel.pipeline().addLast(new CrlfFrameDecoder(16384), new RelayConnectionHandler(dispatcher, timeout, timeout));
         channel.pipeline().fireUserEventTriggered(new PeerVerified(new X500Principal("CN=relay")));
+        List<CompletableFuture<String>> opensips = List.of(
+                dispatcher.requests().handle(request(OpenSipsRequest.Command.REMOVE, "call-1")),
+                dispatcher.requests().handle(request(OpenSipsRequest.Command.REMOVE, "call-2")),
+                dispatcher.requests().handle(request(OpenSipsRequest.Command.UPDATE, "call-4")));
 
         int chunk = input.length == 0 ? 1 : 1 + (input[0] & 0xff);
         List<ByteBuf> written = new ArrayList<>();
@@ -98,6 +112,14 @@ class RelayConnectionFuzzTest {
             assertEquals(0, bytes.refCnt(), "input buffer not released");
         }
 
+        for (int i = 0; i < opensips.size(); i++) {
+            CompletableFuture<String> reply = opensips.get(i);
+            assertTrue(reply.isDone(), "OpenSIPS request " + i + " is still waiting");
+            if (i < 2) {
+                String removeReply = reply.join();
+                assertTrue(Set.of("removed", "error").contains(removeReply), () -> "remove answered " + removeReply);
+            }
+        }
         Map<String, DispatcherSession> table = dispatcher.sessions().stream()
                 .collect(Collectors.toMap(DispatcherSession::callId, session -> session));
         assertEquals(KNOWN.get(4), table.get("other"), "a call of another relay was changed");

@@ -3,7 +3,6 @@ package org.mediaproxy.dispatcher.management;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
@@ -14,6 +13,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.mediaproxy.dispatcher.CrlfFrameDecoder;
@@ -24,7 +24,8 @@ import org.mediaproxy.dispatcher.relay.RelayMessage;
 
 /**
  * A management client sending arbitrary bytes, with two relays answering arbitrary text (or not
- * at all): nothing escapes the pipeline or leaks, and every complete command line gets exactly
+ * at all). The input is the client's bytes up to the first NUL, then the relays' answers, one
+ * per NUL-separated part, used in turn. Nothing escapes the pipeline or leaks, and every complete command line gets exactly
  * one one-line answer, in order, until {@code quit}: the version for {@code version}, a JSON-array
  * shaped line for {@code summary} and {@code sessions}, {@code error} for anything else.
  */
@@ -40,12 +41,21 @@ class ManagementConnectionFuzzTest {
     @FuzzTest(maxDuration = "7s")
     @DictionaryEntries({"summary", "sessions", "version", "quit", "exit", "[", "]",
         "{\"ip\": \"198.18.0.7\", \"session_count\": 1, \"stream_count\": {\"audio\": 2}}", "error", "halting"})
-    void arbitraryBytes(FuzzedDataProvider data) {
-        List<String> answers = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            answers.add(data.consumeString(120).replace("\r", "").replace("\n", ""));
+    void arbitraryBytes(byte[] input) {
+        int end = 0;
+        while (end < input.length && input[end] != 0) {
+            end++;
         }
-        byte[] client = data.consumeRemainingAsBytes();
+        byte[] client = Arrays.copyOf(input, end);
+        List<String> answers = new ArrayList<>();
+        if (end < input.length) {
+            String text = new String(input, end + 1, input.length - end - 1, StandardCharsets.UTF_8);
+            for (String answer : text.split("\0", -1)) {
+                answers.add(answer.replace("\r", "").replace("\n", ""));
+            }
+        } else {
+            answers.add("[]");
+        }
         EmbeddedChannel channel = new EmbeddedChannel();
         List<RelayLink> relays = List.of(relay(channel, "198.18.0.7", answers, 0), relay(channel, "198.18.0.8", answers, 1));
         channel.pipeline().addLast(new CrlfFrameDecoder(ManagementServer.MAX_LINE_LENGTH),
@@ -118,7 +128,7 @@ class ManagementConnectionFuzzTest {
     }
 
     /**
-     * A relay link whose relay answers command number n with {@code answers[(offset + n) % 4]}:
+     * A relay link whose relay answers its commands with {@code answers} in turn, from {@code offset}:
      * text starting with {@code ~} means no answer (the command times out), {@code !} closes the
      * connection, anything else is the answer line.
      */

@@ -1,0 +1,430 @@
+package org.mediaproxy.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.mediaproxy.common.json.PythonJson;
+import org.mediaproxy.testkit.DemoEnvironment;
+import org.mediaproxy.testkit.OpenSipsClient;
+import org.mediaproxy.testkit.SipDialog;
+import org.mediaproxy.testkit.SipDialog.Media;
+
+/**
+ * The three .deb files built by the {@code debian} module, installed with {@code apt-get install
+ * ./…deb} into a {@link Sandbox} (a throw-away overlay of this machine), then checked the way an
+ * operator would meet them: files and modes, enabled units that {@code systemd-analyze verify}
+ * accepts, the sysctl settings applied, the programs' versions, both daemons running the demo
+ * configuration and carrying a call, and a purge that leaves nothing behind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DebianPackagesTest {
+
+    private static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path WORK = Path.of("target", "packaging-test").toAbsolutePath();
+    private static final List<String> UNITS = List.of("mediaproxy-dispatcher.service", "mediaproxy-relay.service");
+
+    private DebianPackage common;
+    private DebianPackage relay;
+    private DebianPackage dispatcher;
+    private String version;
+    private DemoEnvironment demo;
+    private Sandbox sandbox;
+    private Sandbox.Result installation;
+
+    @BeforeAll
+    void installIntoASandbox() throws Exception {
+        common = DebianPackage.built("mediaproxy-common");
+        relay = DebianPackage.built("mediaproxy-relay");
+        dispatcher = DebianPackage.built("mediaproxy-dispatcher");
+        version = common.version();
+        deleteTree(WORK);
+        // Written before the sandbox starts, so the overlay shows it; the daemons' runtime files and
+        // accounting database then land in the overlay only.
+        demo = DemoEnvironment.create(CHECKOUT, WORK.resolve("demo"), Map.of());
+        sandbox = Sandbox.start(WORK.resolve("sandbox"));
+        installation = sandbox.sh("apt-get install -y --no-install-recommends " + common.file() + " "
+                + relay.file() + " " + dispatcher.file());
+    }
+
+    @AfterAll
+    void dropTheSandbox() throws InterruptedException {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    // ---- the package files themselves ----
+
+    @Test
+    void everyPackageCarriesTheProjectVersionAndIsArchitectureIndependent() throws Exception {
+        for (DebianPackage deb : List.of(common, relay, dispatcher)) {
+            assertEquals(version, deb.version(), deb.name());
+            assertEquals("all", deb.field("Architecture"), deb.name());
+            assertEquals(deb.name(), deb.field("Package"));
+        }
+    }
+
+    @Test
+    void dependenciesNameTheJavaRuntimeTheNetfilterLibrariesAndTheExactCommonVersion() throws Exception {
+        assertEquals("default-jre-headless (>= 2:1.17) | java17-runtime-headless", common.field("Depends"));
+        List<String> relayDepends = List.of(relay.field("Depends").split(",\\s*"));
+        assertTrue(relayDepends.containsAll(List.of("mediaproxy-common (= " + version + ")", "libnetfilter-conntrack3",
+                "libnftables1", "init-system-helpers")), relayDepends.toString());
+        List<String> dispatcherDepends = List.of(dispatcher.field("Depends").split(",\\s*"));
+        assertTrue(dispatcherDepends.containsAll(List.of("mediaproxy-common (= " + version + ")", "init-system-helpers")),
+                dispatcherDepends.toString());
+    }
+
+    @Test
+    void conffilesAreTheFilesAnOperatorEdits() throws Exception {
+        assertEquals(List.of("/etc/mediaproxy/config.ini"), common.conffiles());
+        assertEquals(List.of("/etc/default/mediaproxy-relay"), relay.conffiles());
+        assertEquals(List.of("/etc/default/mediaproxy-dispatcher"), dispatcher.conffiles());
+    }
+
+    @Test
+    void noPackageShipsCredentials() throws Exception {
+        for (DebianPackage deb : List.of(common, relay, dispatcher)) {
+            List<String> credentials = deb.paths().stream()
+                    .filter(path -> path.matches(".*\\.(pem|key|crt|csr|p12|jks)$") || path.startsWith("/etc/mediaproxy/tls/"))
+                    .toList();
+            assertEquals(List.of(), credentials, deb.name() + " must not install TLS credentials");
+        }
+        String tlsDirectory = common.listing().stream().filter(line -> line.endsWith(" ./etc/mediaproxy/tls/"))
+                .findFirst().orElseThrow();
+        assertTrue(tlsDirectory.startsWith("drwxr-x--- root/root"), tlsDirectory);
+    }
+
+    @Test
+    void eachJarIsShippedOnceAndEveryModuleJarIsThere() throws Exception {
+        List<String> jars = new ArrayList<>();
+        for (DebianPackage deb : List.of(common, relay, dispatcher)) {
+            deb.paths().stream().filter(path -> path.endsWith(".jar"))
+                    .map(path -> path.substring(path.lastIndexOf('/') + 1)).forEach(jars::add);
+        }
+        assertEquals(jars.size(), new HashSet<>(jars).size(), "a jar appears in two packages: " + jars);
+        assertTrue(common.paths().containsAll(List.of(
+                "/usr/share/mediaproxy-common/lib/mediaproxy-common-" + version + ".jar",
+                "/usr/share/mediaproxy-common/lib/mediaproxy-management-" + version + ".jar")));
+        assertTrue(relay.paths().contains("/usr/share/mediaproxy-relay/lib/mediaproxy-relay-" + version + ".jar"));
+        assertTrue(relay.paths().stream().anyMatch(path -> path.matches(".*/jnr-ffi-[^/]+\\.jar")), "relay needs jnr-ffi");
+        assertTrue(dispatcher.paths().contains(
+                "/usr/share/mediaproxy-dispatcher/lib/mediaproxy-dispatcher-" + version + ".jar"));
+        for (String driver : List.of("sqlite-jdbc", "mariadb-java-client", "postgresql", "HikariCP", "tinyradius")) {
+            assertTrue(dispatcher.paths().stream().anyMatch(path -> path.contains("/" + driver + "-")),
+                    "dispatcher needs " + driver);
+        }
+    }
+
+    @Test
+    void manualPagesFormatWithoutWarnings() throws Exception {
+        for (String page : List.of("media-dispatcher.1", "media-relay.1", "media-sessions.1")) {
+            Process man = new ProcessBuilder("man", "--warnings", "-l", CHECKOUT.resolve("debian/man").resolve(page).toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            String warnings = new String(man.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(man.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, man.exitValue(), page);
+            assertEquals("", warnings, page);
+        }
+    }
+
+    // ---- installed in the sandbox ----
+
+    @Test
+    @Order(1)
+    void aptInstallsAllThreePackages() throws Exception {
+        assertEquals(0, installation.exitCode(), installation.output());
+        Sandbox.Result status = sandbox.sh("dpkg-query -W -f '${Package} ${Version} ${Status}\\n' "
+                + "mediaproxy-common mediaproxy-relay mediaproxy-dispatcher");
+        assertEquals(List.of(
+                "mediaproxy-common " + version + " install ok installed",
+                "mediaproxy-dispatcher " + version + " install ok installed",
+                "mediaproxy-relay " + version + " install ok installed"), status.output().lines().sorted().toList());
+    }
+
+    @Test
+    @Order(2)
+    void filesLandWhereTheUnitsAndLaunchersLookForThem() throws Exception {
+        for (String program : List.of("media-dispatcher", "media-relay", "media-sessions")) {
+            assertTrue(Files.isExecutable(inside("/usr/bin/" + program)), program);
+            assertEquals(0, sandbox.sh("man -w " + program).exitCode(), "manual page of " + program);
+        }
+        for (String unit : UNITS) {
+            assertTrue(Files.isRegularFile(inside("/lib/systemd/system/" + unit)), unit);
+        }
+        assertEquals(Files.readString(CHECKOUT.resolve("config.ini.sample")), Files.readString(inside("/etc/mediaproxy/config.ini")));
+        assertEquals("rw-r-----", permissions("/etc/mediaproxy/config.ini"), "config.ini may hold a database password");
+        assertEquals("rwxr-x---", permissions("/etc/mediaproxy/tls"));
+        try (Stream<Path> credentials = Files.list(inside("/etc/mediaproxy/tls"))) {
+            assertEquals(0, credentials.count(), "/etc/mediaproxy/tls is shipped empty");
+        }
+        assertTrue(Files.isDirectory(inside("/var/spool/mediaproxy")), "accounting spool");
+        assertTrue(Files.isRegularFile(inside("/usr/lib/sysctl.d/60-mediaproxy-relay.conf")));
+        assertTrue(Files.isRegularFile(inside("/usr/share/doc/mediaproxy-common/INSTALL")));
+    }
+
+    @Test
+    @Order(3)
+    void servicesAreEnabledForTheNextBoot() throws Exception {
+        for (String unit : UNITS) {
+            Path link = inside("/etc/systemd/system/multi-user.target.wants/" + unit);
+            assertTrue(Files.isSymbolicLink(link), unit + " enabled");
+            assertEquals(Path.of("/lib/systemd/system", unit), Files.readSymbolicLink(link));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void installingTheRelaySwitchesOnForwardingAndConntrackAccounting() throws Exception {
+        assertEquals("1", sandbox.sh("cat /proc/sys/net/ipv4/ip_forward").output().strip());
+        assertEquals("1", sandbox.sh("cat /proc/sys/net/netfilter/nf_conntrack_acct").output().strip());
+    }
+
+    @Test
+    @Order(5)
+    void systemdAcceptsTheUnits() throws Exception {
+        Sandbox.Result verify = sandbox.sh("systemd-analyze verify /lib/systemd/system/mediaproxy-dispatcher.service "
+                + "/lib/systemd/system/mediaproxy-relay.service");
+        assertEquals(0, verify.exitCode(), verify.output());
+        // Other units on the machine may draw warnings of their own; ours must draw none.
+        assertEquals(List.of(), verify.output().lines().filter(line -> line.contains("mediaproxy")).toList());
+    }
+
+    @Test
+    @Order(6)
+    void unitsStartTheDaemonsAsSystemdServicesWithTheirLimits() throws Exception {
+        String dispatcherUnit = Files.readString(inside("/lib/systemd/system/mediaproxy-dispatcher.service"));
+        String relayUnit = Files.readString(inside("/lib/systemd/system/mediaproxy-relay.service"));
+        for (String unit : List.of(dispatcherUnit, relayUnit)) {
+            assertTrue(unit.contains("\nType=notify\n"), unit);
+            assertTrue(unit.contains("\nRestart=on-abnormal\n"), unit);
+            assertTrue(unit.contains("\nRuntimeDirectory=mediaproxy\n"), unit);
+            assertTrue(unit.contains("\nRuntimeDirectoryPreserve=yes\n"), unit);
+        }
+        assertTrue(dispatcherUnit.contains("\nExecStart=/usr/bin/media-dispatcher --systemd\n"));
+        assertTrue(dispatcherUnit.contains("\nAfter=network-online.target mariadb.service mysql.service postgresql.service\n"));
+        assertFalse(dispatcherUnit.contains("ExecReload"), "SIGHUP stops the dispatcher: no reload");
+        assertTrue(relayUnit.contains("\nExecStart=/usr/bin/media-relay --systemd\n"));
+        assertTrue(relayUnit.contains("\nExecReload=/bin/kill -HUP $MAINPID\n"));
+        int limit = Integer.parseInt(relayUnit.lines().filter(line -> line.startsWith("LimitNOFILE="))
+                .findFirst().orElseThrow().substring("LimitNOFILE=".length()));
+        assertTrue(limit >= 65536 - 1024 + 1000, "room for the widest port range: " + limit);
+    }
+
+    @Test
+    @Order(7)
+    void launchersExecTheChosenJavaWithTheInstalledClassPath() throws Exception {
+        // echo stands in for java, so the command line the launcher builds is printed.
+        Map<String, String> expected = Map.of(
+                "media-dispatcher", "/usr/share/mediaproxy-dispatcher/lib/*:/usr/share/mediaproxy-common/lib/* "
+                        + "org.mediaproxy.dispatcher.DispatcherMain",
+                "media-relay", "/usr/share/mediaproxy-relay/lib/*:/usr/share/mediaproxy-common/lib/* "
+                        + "org.mediaproxy.relay.RelayMain",
+                "media-sessions", "/usr/share/mediaproxy-common/lib/* org.mediaproxy.management.SessionsMain");
+        for (Map.Entry<String, String> launcher : expected.entrySet()) {
+            Sandbox.Result result = sandbox.sh("JAVA=/bin/echo MEDIAPROXY_JAVA_OPTS='-Xmx64m -Dx=y' "
+                    + launcher.getKey() + " --version 'two words'");
+            assertEquals(0, result.exitCode(), result.output());
+            assertEquals("--enable-native-access=ALL-UNNAMED -Xmx64m -Dx=y -cp " + launcher.getValue() + " --version two words",
+                    result.output().strip());
+        }
+    }
+
+    @Test
+    @Order(8)
+    void installedProgramsPrintTheirVersion() throws Exception {
+        for (String program : List.of("media-dispatcher", "media-relay", "media-sessions")) {
+            Sandbox.Result result = sandbox.sh(program + " --version");
+            assertEquals(0, result.exitCode(), result.output());
+            assertEquals(program + " " + version, result.output().strip());
+        }
+    }
+
+    @Test
+    @Order(9)
+    void installedDaemonsCarryACallWithTheDemoConfiguration() throws Exception {
+        Process dispatcherProcess = daemon("media-dispatcher");
+        Process relayProcess = null;
+        try {
+            awaitFile(demo.controlSocket(), dispatcherProcess, "dispatcher.log");
+            relayProcess = daemon("media-relay");
+            JsonNode summary = awaitSummaryWithOneRelay(relayProcess);
+            assertEquals("active", summary.get(0).path("status").asText(), summary.toString());
+            assertEquals(version, summary.get(0).path("version").asText(), summary.toString());
+
+            SipDialog call = new SipDialog("packaging-" + System.nanoTime() + "@127.0.0.1", "from-pkg", "to-pkg",
+                    "2959232491322");
+            try (OpenSipsClient opensips = OpenSipsClient.connect(inside(demo.controlSocket().toString()),
+                    Duration.ofSeconds(2))) {
+                String offer = opensips.send(call.offer(1, "127.0.0.1", List.of(Media.audio("127.0.0.1", 4000))));
+                assertTrue(offer.matches("127\\.0\\.0\\.1 \\d+"), offer);
+                String answer = opensips.send(call.answer(1, "127.0.0.1", List.of(Media.audio("127.0.0.1", 5000))));
+                assertTrue(answer.matches("127\\.0\\.0\\.1 \\d+"), answer);
+                Sandbox.Result sessions = sandbox.sh("media-sessions --config-dir " + demo.configDir() + " sessions");
+                assertEquals(0, sessions.exitCode(), sessions.output());
+                assertTrue(sessions.output().contains(call.callId()), sessions.output());
+                assertEquals("removed", opensips.send(call.remove()));
+            }
+            assertEquals(1, awaitAccountingRows(call.callId()), "the call's accounting row (SQLite driver of the package)");
+
+            assertEquals(0, signal(relayProcess, "HUP"), "after a drain with no calls left the relay exits 0\n" + log("relay.log"));
+            assertEquals(0, signal(dispatcherProcess, "TERM"), log("dispatcher.log"));
+        } finally {
+            stop(relayProcess);
+            stop(dispatcherProcess);
+        }
+    }
+
+    @Test
+    @Order(10)
+    void purgeLeavesNothingBehind() throws Exception {
+        Sandbox.Result purge = sandbox.sh("apt-get purge -y mediaproxy-common mediaproxy-relay mediaproxy-dispatcher");
+        assertEquals(0, purge.exitCode(), purge.output());
+        for (String path : List.of("/etc/mediaproxy", "/usr/share/mediaproxy-common", "/usr/share/mediaproxy-relay",
+                "/usr/share/mediaproxy-dispatcher", "/usr/bin/media-relay", "/lib/systemd/system/mediaproxy-relay.service",
+                "/etc/default/mediaproxy-relay", "/etc/default/mediaproxy-dispatcher", "/var/spool/mediaproxy",
+                "/etc/systemd/system/mediaproxy-relay.service", "/etc/systemd/system/mediaproxy-dispatcher.service",
+                "/etc/systemd/system/multi-user.target.wants/mediaproxy-relay.service",
+                "/etc/systemd/system/multi-user.target.wants/mediaproxy-dispatcher.service")) {
+            assertFalse(Files.exists(inside(path), java.nio.file.LinkOption.NOFOLLOW_LINKS), path + " left behind");
+        }
+    }
+
+    // ---- helpers ----
+
+    private Path inside(String path) {
+        return sandbox.outside(path);
+    }
+
+    private String permissions(String path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(inside(path)));
+    }
+
+    /** Starts an installed daemon in the foreground with the demo configuration, as the units do but with a log file. */
+    private Process daemon(String program) throws IOException {
+        return sandbox.spawn(List.of(program, "--no-fork", "--config-dir", demo.configDir().toString(),
+                "--runtime-dir", demo.runtimeDir().toString()), WORK.resolve(program.replace("media-", "") + ".log"));
+    }
+
+    private String log(String name) {
+        try {
+            return Files.readString(WORK.resolve(name));
+        } catch (IOException e) {
+            return "(no " + name + ")";
+        }
+    }
+
+    private void awaitFile(Path path, Process daemon, String logName) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.exists(inside(path.toString()))) {
+            if (!daemon.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError(path + " did not appear; " + logName + ":\n" + log(logName));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private JsonNode awaitSummaryWithOneRelay(Process relayProcess) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Sandbox.Result last = null;
+        while (System.nanoTime() < deadline && relayProcess.isAlive()) {
+            last = sandbox.sh("media-sessions --config-dir " + demo.configDir() + " --json summary");
+            if (last.exitCode() == 0) {
+                JsonNode summary = PythonJson.parse(last.output().strip());
+                if (summary.size() == 1) {
+                    return summary;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no relay in the summary; last media-sessions output: " + last
+                + "\ndispatcher.log:\n" + log("dispatcher.log") + "\nrelay.log:\n" + log("relay.log"));
+    }
+
+    private int awaitAccountingRows(String callId) throws InterruptedException {
+        Path database = inside(demo.accountingDatabase().toString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int rows = 0;
+        while (System.nanoTime() < deadline) {
+            rows = accountingRows(database, callId);
+            if (rows > 0) {
+                return rows;
+            }
+            Thread.sleep(200);
+        }
+        return rows;
+    }
+
+    private static int accountingRows(Path database, String callId) {
+        if (!Files.exists(database)) {
+            return 0;
+        }
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + database);
+                PreparedStatement query = db.prepareStatement("SELECT count(*) FROM media_sessions WHERE call_id = ?")) {
+            query.setString(1, callId);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? row.getInt(1) : 0;
+            }
+        } catch (SQLException tableNotYetThere) {
+            return 0;
+        }
+    }
+
+    /** Sends a signal to a daemon (whose PID is the JVM's: the launcher execs it) and returns its exit code. */
+    private static int signal(Process daemon, String signal) throws IOException, InterruptedException {
+        assertEquals(0, new ProcessBuilder("kill", "-s", signal, Long.toString(daemon.pid())).start().waitFor());
+        if (!daemon.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("still running 30 s after SIG" + signal);
+        }
+        return daemon.exitValue();
+    }
+
+    private static void stop(Process daemon) throws InterruptedException {
+        if (daemon != null && daemon.isAlive()) {
+            daemon.destroy();
+            if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
+                daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

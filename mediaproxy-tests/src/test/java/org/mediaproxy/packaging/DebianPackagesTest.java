@@ -271,33 +271,51 @@ class DebianPackagesTest {
 
     @Test
     @Order(9)
-    void installedDaemonsCarryACallWithTheDemoConfiguration() throws Exception {
-        Process dispatcherProcess = daemon("media-dispatcher");
+    void installedDaemonsRunAsTheirUnitsStartThemAndCarryACall() throws Exception {
+        // The demo configuration (loopback, sample certificates, SQLite accounting) in the
+        // installed location, so everything runs without options, exactly as the units start it.
+        Files.writeString(inside("/etc/mediaproxy/config.ini"), Files.readString(demo.configDir().resolve("config.ini")));
+        assertEquals(0, sandbox.sh("mkdir -m 0755 /run/mediaproxy").exitCode(), "what RuntimeDirectory= does");
+        Process dispatcherProcess = null;
         Process relayProcess = null;
-        try {
-            awaitFile(demo.controlSocket(), dispatcherProcess, "dispatcher.log");
-            relayProcess = daemon("media-relay");
+        try (NotifySocket dispatcherNotify = NotifySocket.bind(inside("/run/notify-dispatcher"));
+                NotifySocket relayNotify = NotifySocket.bind(inside("/run/notify-relay"))) {
+            dispatcherProcess = startAsUnit("mediaproxy-dispatcher.service", "/run/notify-dispatcher");
+            String ready = await(dispatcherNotify, "READY=1", dispatcherProcess, "mediaproxy-dispatcher.service");
+            assertTrue(ready.contains("MAINPID=" + dispatcherProcess.pid()), ready);
+            relayProcess = startAsUnit("mediaproxy-relay.service", "/run/notify-relay");
+            ready = await(relayNotify, "READY=1", relayProcess, "mediaproxy-relay.service");
+            assertTrue(ready.contains("MAINPID=" + relayProcess.pid()), ready);
+
             JsonNode summary = awaitSummaryWithOneRelay(relayProcess);
             assertEquals("active", summary.get(0).path("status").asText(), summary.toString());
             assertEquals(version, summary.get(0).path("version").asText(), summary.toString());
 
             SipDialog call = new SipDialog("packaging-" + System.nanoTime() + "@127.0.0.1", "from-pkg", "to-pkg",
                     "2959232491322");
-            try (OpenSipsClient opensips = OpenSipsClient.connect(inside(demo.controlSocket().toString()),
+            try (OpenSipsClient opensips = OpenSipsClient.connect(inside("/run/mediaproxy/dispatcher.sock"),
                     Duration.ofSeconds(2))) {
                 String offer = opensips.send(call.offer(1, "127.0.0.1", List.of(Media.audio("127.0.0.1", 4000))));
                 assertTrue(offer.matches("127\\.0\\.0\\.1 \\d+"), offer);
                 String answer = opensips.send(call.answer(1, "127.0.0.1", List.of(Media.audio("127.0.0.1", 5000))));
                 assertTrue(answer.matches("127\\.0\\.0\\.1 \\d+"), answer);
-                Sandbox.Result sessions = sandbox.sh("media-sessions --config-dir " + demo.configDir() + " sessions");
+                Sandbox.Result sessions = sandbox.sh("media-sessions sessions");
                 assertEquals(0, sessions.exitCode(), sessions.output());
                 assertTrue(sessions.output().contains(call.callId()), sessions.output());
                 assertEquals("removed", opensips.send(call.remove()));
             }
             assertEquals(1, awaitAccountingRows(call.callId()), "the call's accounting row (SQLite driver of the package)");
 
-            assertEquals(0, signal(relayProcess, "HUP"), "after a drain with no calls left the relay exits 0\n" + log("relay.log"));
-            assertEquals(0, signal(dispatcherProcess, "TERM"), log("dispatcher.log"));
+            // systemctl reload = the unit's ExecReload: a drain, which ends at once without calls.
+            Sandbox.Result reload = sandbox.sh(unitSetting("mediaproxy-relay.service", "ExecReload")
+                    .replace("$MAINPID", Long.toString(relayProcess.pid())));
+            assertEquals(0, reload.exitCode(), reload.output());
+            assertEquals(0, exitCode(relayProcess), "a drained relay exits 0 (Restart=on-abnormal leaves it stopped)\n"
+                    + log("mediaproxy-relay.service"));
+            // systemctl stop = SIGTERM.
+            assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(dispatcherProcess.pid())).start().waitFor());
+            await(dispatcherNotify, "STOPPING=1", dispatcherProcess, "mediaproxy-dispatcher.service");
+            assertEquals(0, exitCode(dispatcherProcess), log("mediaproxy-dispatcher.service"));
         } finally {
             stop(relayProcess);
             stop(dispatcherProcess);
@@ -329,27 +347,32 @@ class DebianPackagesTest {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(inside(path)));
     }
 
-    /** Starts an installed daemon in the foreground with the demo configuration, as the units do but with a log file. */
-    private Process daemon(String program) throws IOException {
-        return sandbox.spawn(List.of(program, "--no-fork", "--config-dir", demo.configDir().toString(),
-                "--runtime-dir", demo.runtimeDir().toString()), WORK.resolve(program.replace("media-", "") + ".log"));
+    /** Runs the unit's ExecStart inside the sandbox with $NOTIFY_SOCKET, as systemd would; output to a log file. */
+    private Process startAsUnit(String unit, String notifySocket) throws IOException {
+        List<String> execStart = List.of(unitSetting(unit, "ExecStart").split(" "));
+        return sandbox.spawn(execStart, Map.of("NOTIFY_SOCKET", notifySocket), WORK.resolve(unit + ".log"));
+    }
+
+    private String unitSetting(String unit, String key) throws IOException {
+        return Files.readAllLines(inside("/lib/systemd/system/" + unit)).stream()
+                .filter(line -> line.startsWith(key + "="))
+                .findFirst().orElseThrow(() -> new AssertionError(unit + " has no " + key))
+                .substring(key.length() + 1);
+    }
+
+    private String await(NotifySocket socket, String assignment, Process daemon, String unit) throws InterruptedException {
+        try {
+            return socket.await(assignment, daemon, Duration.ofSeconds(60));
+        } catch (AssertionError e) {
+            throw new AssertionError(unit + ": " + e.getMessage() + "; its log:\n" + log(unit), e);
+        }
     }
 
     private String log(String name) {
         try {
-            return Files.readString(WORK.resolve(name));
+            return Files.readString(WORK.resolve(name + ".log"));
         } catch (IOException e) {
             return "(no " + name + ")";
-        }
-    }
-
-    private void awaitFile(Path path, Process daemon, String logName) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Files.exists(inside(path.toString()))) {
-            if (!daemon.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError(path + " did not appear; " + logName + ":\n" + log(logName));
-            }
-            Thread.sleep(100);
         }
     }
 
@@ -357,7 +380,7 @@ class DebianPackagesTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Sandbox.Result last = null;
         while (System.nanoTime() < deadline && relayProcess.isAlive()) {
-            last = sandbox.sh("media-sessions --config-dir " + demo.configDir() + " --json summary");
+            last = sandbox.sh("media-sessions --json summary");
             if (last.exitCode() == 0) {
                 JsonNode summary = PythonJson.parse(last.output().strip());
                 if (summary.size() == 1) {
@@ -367,7 +390,7 @@ class DebianPackagesTest {
             Thread.sleep(200);
         }
         throw new AssertionError("no relay in the summary; last media-sessions output: " + last
-                + "\ndispatcher.log:\n" + log("dispatcher.log") + "\nrelay.log:\n" + log("relay.log"));
+                + "\ndispatcher log:\n" + log("mediaproxy-dispatcher.service") + "\nrelay log:\n" + log("mediaproxy-relay.service"));
     }
 
     private int awaitAccountingRows(String callId) throws InterruptedException {
@@ -399,11 +422,9 @@ class DebianPackagesTest {
         }
     }
 
-    /** Sends a signal to a daemon (whose PID is the JVM's: the launcher execs it) and returns its exit code. */
-    private static int signal(Process daemon, String signal) throws IOException, InterruptedException {
-        assertEquals(0, new ProcessBuilder("kill", "-s", signal, Long.toString(daemon.pid())).start().waitFor());
+    private static int exitCode(Process daemon) throws InterruptedException {
         if (!daemon.waitFor(30, TimeUnit.SECONDS)) {
-            throw new AssertionError("still running 30 s after SIG" + signal);
+            throw new AssertionError("still running 30 s later");
         }
         return daemon.exitValue();
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -69,7 +70,7 @@ final class Sandbox implements AutoCloseable {
 
     /** Runs a shell command line inside and waits for it; stderr is merged into the output. */
     Result sh(String commandLine) throws IOException, InterruptedException {
-        Process process = spawn(List.of("sh", "-c", commandLine), null);
+        Process process = spawn(List.of("sh", "-c", commandLine), Map.of(), null);
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.destroyForcibly();
@@ -78,13 +79,17 @@ final class Sandbox implements AutoCloseable {
         return new Result(process.exitValue(), output);
     }
 
-    /** Starts {@code command} inside; its output goes to {@code log} (a host path) when given. */
-    Process spawn(List<String> command, Path log) throws IOException {
+    /**
+     * Starts {@code command} inside with {@code environment} added to ours; its output goes to
+     * {@code log} (a host path) when given.
+     */
+    Process spawn(List<String> command, Map<String, String> environment, Path log) throws IOException {
         List<String> full = new ArrayList<>(List.of("nsenter", "--target", Long.toString(holder.pid()),
                 "--mount", "--net", "--root", "--wd"));
         full.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
         builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        builder.environment().putAll(environment);
         if (log != null) {
             builder.redirectOutput(log.toFile());
         }

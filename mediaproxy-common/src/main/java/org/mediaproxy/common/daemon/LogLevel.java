@@ -39,8 +39,7 @@ public enum LogLevel {
                         return level;
                     }
                 }
-                throw new IllegalArgumentException("invalid log level '" + text
-                        + "' (expected CRITICAL, ERROR, WARNING, INFO or DEBUG)");
+                throw new IllegalArgumentException("expected one of CRITICAL, ERROR, WARNING, INFO, DEBUG");
         }
     }
 

@@ -274,20 +274,19 @@ class DebianPackagesTest {
         // installed location, so everything runs without options, exactly as the units start it.
         Files.writeString(inside("/etc/mediaproxy/config.ini"), Files.readString(demo.configDir().resolve("config.ini")));
         assertEquals(0, sandbox.sh("mkdir -m 0755 /run/mediaproxy").exitCode(), "what RuntimeDirectory= does");
-        Process dispatcherProcess = null;
-        Process relayProcess = null;
+        // Declared last, closed first: the daemons stop while their notify sockets still listen.
         try (NotifySocket dispatcherNotify = NotifySocket.bind(inside("/run/notify-dispatcher"));
-                NotifySocket relayNotify = NotifySocket.bind(inside("/run/notify-relay"))) {
-            dispatcherProcess = startAsUnit("mediaproxy-dispatcher.service", "/run/notify-dispatcher");
+                NotifySocket relayNotify = NotifySocket.bind(inside("/run/notify-relay"));
+                Daemons daemons = new Daemons()) {
+            Process dispatcherProcess = daemons.add(startAsUnit("mediaproxy-dispatcher.service", "/run/notify-dispatcher"));
             String ready = await(dispatcherNotify, "READY=1", dispatcherProcess, "mediaproxy-dispatcher.service");
             assertTrue(ready.contains("MAINPID=" + dispatcherProcess.pid()), ready);
-            relayProcess = startAsUnit("mediaproxy-relay.service", "/run/notify-relay");
+            Process relayProcess = daemons.add(startAsUnit("mediaproxy-relay.service", "/run/notify-relay"));
             ready = await(relayNotify, "READY=1", relayProcess, "mediaproxy-relay.service");
             assertTrue(ready.contains("MAINPID=" + relayProcess.pid()), ready);
 
-            JsonNode summary = awaitSummaryWithOneRelay(relayProcess);
-            assertEquals("active", summary.get(0).path("status").asText(), summary.toString());
-            assertEquals(version, summary.get(0).path("version").asText(), summary.toString());
+            JsonNode relayState = awaitRelayStatus("active", relayProcess);
+            assertEquals(version, relayState.path("version").asText(), relayState.toString());
 
             SipDialog call = new SipDialog("packaging-" + System.nanoTime() + "@127.0.0.1", "from-pkg", "to-pkg",
                     "2959232491322");
@@ -300,23 +299,24 @@ class DebianPackagesTest {
                 Sandbox.Result sessions = sandbox.sh("media-sessions sessions");
                 assertEquals(0, sessions.exitCode(), sessions.output());
                 assertTrue(sessions.output().contains(call.callId()), sessions.output());
+
+                // systemctl reload runs the unit's ExecReload: the relay drains, keeping the call...
+                Sandbox.Result reload = sandbox.sh(unitSetting("mediaproxy-relay.service", "ExecReload")
+                        .replace("$MAINPID", Long.toString(relayProcess.pid())));
+                assertEquals(0, reload.exitCode(), reload.output());
+                relayState = awaitRelayStatus("halting", relayProcess);
+                assertEquals(1, relayState.path("session_count").asInt(), relayState.toString());
+
+                // ...and exits 0 once it has ended (so Restart=on-abnormal leaves it stopped).
                 assertEquals("removed", opensips.send(call.remove()));
+                assertEquals(0, exitCode(relayProcess), log("mediaproxy-relay.service"));
             }
             assertEquals(1, awaitAccountingRows(call.callId()), "the call's accounting row (SQLite driver of the package)");
 
-            // systemctl reload = the unit's ExecReload: a drain, which ends at once without calls.
-            Sandbox.Result reload = sandbox.sh(unitSetting("mediaproxy-relay.service", "ExecReload")
-                    .replace("$MAINPID", Long.toString(relayProcess.pid())));
-            assertEquals(0, reload.exitCode(), reload.output());
-            assertEquals(0, exitCode(relayProcess), "a drained relay exits 0 (Restart=on-abnormal leaves it stopped)\n"
-                    + log("mediaproxy-relay.service"));
             // systemctl stop = SIGTERM.
             assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(dispatcherProcess.pid())).start().waitFor());
             await(dispatcherNotify, "STOPPING=1", dispatcherProcess, "mediaproxy-dispatcher.service");
             assertEquals(0, exitCode(dispatcherProcess), log("mediaproxy-dispatcher.service"));
-        } finally {
-            stop(relayProcess);
-            stop(dispatcherProcess);
         }
     }
 
@@ -374,20 +374,21 @@ class DebianPackagesTest {
         }
     }
 
-    private JsonNode awaitSummaryWithOneRelay(Process relayProcess) throws Exception {
+    /** Waits until the dispatcher's summary (asked with the installed media-sessions) shows one relay in {@code status}. */
+    private JsonNode awaitRelayStatus(String status, Process relayProcess) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Sandbox.Result last = null;
         while (System.nanoTime() < deadline && relayProcess.isAlive()) {
             last = sandbox.sh("media-sessions --json summary");
             if (last.exitCode() == 0) {
                 JsonNode summary = PythonJson.parse(last.output().strip());
-                if (summary.size() == 1) {
-                    return summary;
+                if (summary.size() == 1 && summary.get(0).path("status").asText().equals(status)) {
+                    return summary.get(0);
                 }
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("no relay in the summary; last media-sessions output: " + last
+        throw new AssertionError("no relay in state " + status + "; last media-sessions output: " + last
                 + "\ndispatcher log:\n" + log("mediaproxy-dispatcher.service") + "\nrelay log:\n" + log("mediaproxy-relay.service"));
     }
 
@@ -427,14 +428,29 @@ class DebianPackagesTest {
         return daemon.exitValue();
     }
 
-    private static void stop(Process daemon) throws InterruptedException {
-        if (daemon != null && daemon.isAlive()) {
-            daemon.destroy();
-            if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
-                daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    /** Daemons started by a test, stopped (TERM, then KILL) whatever happens to it. */
+    private static final class Daemons implements AutoCloseable {
+        private final List<Process> started = new ArrayList<>();
+
+        Process add(Process daemon) {
+            started.add(daemon);
+            return daemon;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                Process daemon = started.get(i);
+                if (daemon.isAlive()) {
+                    daemon.destroy();
+                    if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
+                        daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    }
+                }
             }
         }
     }
+
 
     private static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {

@@ -40,8 +40,10 @@ import org.mediaproxy.testkit.SipDialog.Media;
  * The three .deb files built by the {@code debian} module, installed with {@code apt-get install
  * ./…deb} into a {@link Sandbox} (a throw-away overlay of this machine), then checked the way an
  * operator would meet them: files and modes, enabled units that {@code systemd-analyze verify}
- * accepts, the sysctl settings applied, the programs' versions, both daemons running the demo
- * configuration and carrying a call, and a purge that leaves nothing behind.
+ * accepts, the sysctl settings applied, the programs' versions, both daemons started by their
+ * units' command lines with the demo configuration in {@code /etc/mediaproxy} (readiness over
+ * sd_notify, a call, the accounting row, a drain through {@code ExecReload}), and a purge that
+ * leaves nothing behind. The tests without an order only read the .deb files.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -10,11 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -298,7 +293,7 @@ class DebianPackagesTest {
                 assertTrue(offer.matches("127\\.0\\.0\\.1 \\d+"), offer);
                 String answer = opensips.send(call.answer(1, "127.0.0.1", List.of(Media.audio("127.0.0.1", 5000))));
                 assertTrue(answer.matches("127\\.0\\.0\\.1 \\d+"), answer);
-                Sandbox.Result sessions = sandbox.sh("media-sessions sessions");
+                Sandbox.Result sessions = sandbox.sh("media-sessions --json sessions");
                 assertEquals(0, sessions.exitCode(), sessions.output());
                 assertTrue(sessions.output().contains(call.callId()), sessions.output());
 
@@ -394,33 +389,21 @@ class DebianPackagesTest {
                 + "\ndispatcher log:\n" + log("mediaproxy-dispatcher.service") + "\nrelay log:\n" + log("mediaproxy-relay.service"));
     }
 
-    private int awaitAccountingRows(String callId) throws InterruptedException {
-        Path database = inside(demo.accountingDatabase().toString());
+    /** Rows for the call in the demo's SQLite accounting table, read with the sqlite3 tool inside the sandbox. */
+    private int awaitAccountingRows(String callId) throws Exception {
+        String query = "sqlite3 " + demo.accountingDatabase() + " \"SELECT count(*) FROM media_sessions WHERE call_id = '"
+                + callId + "'\"";
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        int rows = 0;
-        while (System.nanoTime() < deadline) {
-            rows = accountingRows(database, callId);
-            if (rows > 0) {
-                return rows;
+        Sandbox.Result last;
+        do {
+            last = sandbox.sh(query);
+            if (last.exitCode() == 0 && !last.output().strip().equals("0")) {
+                return Integer.parseInt(last.output().strip());
             }
             Thread.sleep(200);
-        }
-        return rows;
-    }
-
-    private static int accountingRows(Path database, String callId) {
-        if (!Files.exists(database)) {
-            return 0;
-        }
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + database);
-                PreparedStatement query = db.prepareStatement("SELECT count(*) FROM media_sessions WHERE call_id = ?")) {
-            query.setString(1, callId);
-            try (ResultSet row = query.executeQuery()) {
-                return row.next() ? row.getInt(1) : 0;
-            }
-        } catch (SQLException tableNotYetThere) {
-            return 0;
-        }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("no accounting row for " + callId + "; sqlite3 said: " + last.output()
+                + "\ndispatcher log:\n" + log("mediaproxy-dispatcher.service"));
     }
 
     private static int exitCode(Process daemon) throws InterruptedException {

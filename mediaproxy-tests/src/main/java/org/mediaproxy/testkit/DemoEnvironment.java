@@ -121,8 +121,8 @@ public final class DemoEnvironment {
         }
     }
 
-    /** An even port with {@code size} free UDP ports above it, away from the ephemeral range. */
-    private static int freeUdpPortRange(int size) throws IOException {
+    /** An even port with {@code size} free UDP ports above it on loopback, away from the ephemeral range. */
+    public static int freeUdpPortRange(int size) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int start = 20000 + 2 * (int) (Math.random() * 4000);
             if (allFree(start, size)) {

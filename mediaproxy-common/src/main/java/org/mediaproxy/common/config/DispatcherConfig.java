@@ -1,5 +1,6 @@
 package org.mediaproxy.common.config;
 
+import org.mediaproxy.common.daemon.LogLevel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;

@@ -1,5 +1,6 @@
 package org.mediaproxy.common.config;
 
+import org.mediaproxy.common.daemon.LogLevel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package org.mediaproxy.common.config;
 
+import org.mediaproxy.common.daemon.LogLevel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -57,6 +58,7 @@ class ValueTypesTest {
     @Test
     void logLevelIgnoresCase() {
         assertEquals(LogLevel.WARNING, LogLevel.parse(" warning "));
-        assertThrows(IllegalArgumentException.class, () -> LogLevel.parse("warn"));
+        assertEquals(LogLevel.WARNING, LogLevel.parse("warn"), "Python logging knows WARN as an alias");
+        assertThrows(IllegalArgumentException.class, () -> LogLevel.parse("loud"));
     }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -27,12 +28,13 @@ public final class Bench {
     private final Path workDir;
 
     /** Command-line knobs; defaults keep the whole run within about two minutes. */
-    record Options(int streams, int warmupSeconds, int seconds, int rounds, int threads, List<String> relays) {
+    record Options(int streams, int warmupSeconds, int seconds, int rounds, int threads, List<String> relays,
+            Optional<Path> jfr) {
 
         static Options parse(String[] args) {
             Map<String, String> values = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
-                if (args[i].equals("-h") || args[i].equals("--help") || i + 1 >= args.length || !args[i].startsWith("--")) {
+                if (i + 1 >= args.length || !args[i].startsWith("--")) {
                     throw new IllegalArgumentException(usage());
                 }
                 values.put(args[i].substring(2), args[++i]);
@@ -43,8 +45,9 @@ public final class Bench {
                     Integer.parseInt(values.getOrDefault("seconds", "10")),
                     Integer.parseInt(values.getOrDefault("rounds", "2")),
                     Integer.parseInt(values.getOrDefault("threads", Integer.toString(Runtime.getRuntime().availableProcessors()))),
-                    List.of(values.getOrDefault("relays", "rtpengine,userspace,c").split(",")));
-            values.keySet().removeAll(List.of("streams", "warmup", "seconds", "rounds", "threads", "relays"));
+                    List.of(values.getOrDefault("relays", "rtpengine,userspace,c").split(",")),
+                    Optional.ofNullable(values.get("jfr")).map(Path::of));
+            values.keySet().removeAll(List.of("streams", "warmup", "seconds", "rounds", "threads", "relays", "jfr"));
             if (!values.isEmpty() || options.streams < 1 || options.streams > 1000 || options.seconds < 1
                     || options.warmupSeconds < 1 || options.rounds < 1 || options.threads < 1
                     || !KINDS.containsAll(options.relays)) {
@@ -56,12 +59,15 @@ public final class Bench {
         static String usage() {
             return """
                     usage: bin/bench [--streams N] [--seconds S] [--warmup S] [--rounds R] [--threads T] [--relays LIST]
+                                     [--jfr FILE]
                       --streams  concurrent calls, each 50 RTP packets/s both ways (default 200, at most 1000)
                       --seconds  measured window per run (default 10)
                       --warmup   traffic before the window: latching, JIT (default 4)
                       --rounds   runs per relay, order alternating (default 2)
                       --threads  worker threads for rtpengine and our engine (default: the machine's cores)
-                      --relays   comma list of rtpengine, userspace, c (default all three)""";
+                      --relays   comma list of rtpengine, userspace, c (default all three)
+                      --jfr      record our relay with Java Flight Recorder (profile settings) into FILE;
+                                 profiling perturbs its figures, so use it for finding hot spots only""";
         }
     }
 
@@ -73,6 +79,10 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(Options.usage());
+            return;
+        }
         Options options;
         try {
             options = Options.parse(args);
@@ -82,6 +92,8 @@ public final class Bench {
             return;
         }
         Path workDir = Files.createTempDirectory("mediaproxy-bench-");
+        // Interrupted (Ctrl-C, TERM): the relays under test must not outlive the bench.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().children().forEach(ProcessHandle::destroy)));
         try {
             new Bench(options, workDir).run();
             deleteTree(workDir);
@@ -135,6 +147,7 @@ public final class Bench {
         Path logDir = workDir.resolve("logs");
         return switch (kind) {
             case "rtpengine" -> Rtpengine.start(options.streams, options.threads, logDir);
+            case "userspace" -> UserspaceRelay.start(options.streams, options.threads, logDir, options.jfr);
             case "c" -> CRelay.start(cRelay, options.streams, logDir);
             default -> throw new IllegalArgumentException(kind);
         };

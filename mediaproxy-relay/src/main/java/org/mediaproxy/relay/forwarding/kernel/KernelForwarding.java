@@ -30,14 +30,16 @@ public final class KernelForwarding implements AutoCloseable {
 
     private final ConntrackTable table;
     private final NftRuleset ruleset;
+    private final EntryInstaller installer;
     private final DestroyWatcher watcher;
     private final OwnedEntries owned;
     private final ScheduledExecutorService sweeper;
 
-    private KernelForwarding(ConntrackTable table, NftRuleset ruleset, DestroyWatcher watcher,
+    private KernelForwarding(ConntrackTable table, NftRuleset ruleset, EntryInstaller installer, DestroyWatcher watcher,
                              OwnedEntries owned, ScheduledExecutorService sweeper) {
         this.table = table;
         this.ruleset = ruleset;
+        this.installer = installer;
         this.watcher = watcher;
         this.owned = owned;
         this.sweeper = sweeper;
@@ -54,18 +56,22 @@ public final class KernelForwarding implements AutoCloseable {
     public static KernelForwarding start(KernelOptions options, DestroyWatcher.Listener expired)
             throws KernelUnavailableException {
         KernelSupport.checkLibrariesAndCapability();
-        OwnedEntries owned = new OwnedEntries(expired);
         ConntrackTable table = null;
+        OwnedEntries owned = null;
         DestroyWatcher watcher = null;
         NftRuleset ruleset = null;
+        EntryInstaller installer = null;
         try {
             table = ConntrackTable.open(options.mark(), options.entryTimeout());
+            owned = new OwnedEntries(expired, table);
             KernelSupport.checkSysctls(options.adjustSysctls());
             // Subscribed before the first entry exists: the kernel only reports the deaths of
             // entries born while someone listened.
             watcher = DestroyWatcher.start(options.mark(), owned);
-            ruleset = NftRuleset.open(options.table(), options.inhibitTimeout());
+            ruleset = NftRuleset.open(options.table());
             ruleset.install();
+            installer = EntryInstaller.open(options.mark(), options.entryTimeout(), options.table(),
+                    options.inhibitTimeout());
             Map<NatEntry, FlowCounters> stale = table.listOwn();
             for (NatEntry entry : stale.keySet()) {
                 table.delete(entry);
@@ -77,38 +83,29 @@ public final class KernelForwarding implements AutoCloseable {
                 SelfTest.run(table);
             }
         } catch (KernelUnavailableException e) {
-            undo(table, watcher, ruleset);
+            undo(table, watcher, ruleset, installer);
             throw e;
         } catch (RuntimeException | LinkageError e) {
-            undo(table, watcher, ruleset);
+            undo(table, watcher, ruleset, installer);
             throw new KernelUnavailableException("kernel forwarding set-up failed: " + e.getMessage(), e);
         }
-        return new KernelForwarding(table, ruleset, watcher, owned, sweeper(table, options));
+        return new KernelForwarding(table, ruleset, installer, watcher, owned, sweeper(table, options));
     }
 
     /**
      * Hands a stream direction pair over to the kernel without losing a packet: while the
      * tuples are inhibited, arriving packets bypass conntrack and reach the userspace sockets
      * (which keep relaying them); stale entries of both tuples are deleted; the NAT entry is
-     * created; then arriving packets meet it.
+     * created; then arriving packets meet it. A few netlink round trips (see {@link EntryInstaller}).
      *
      * @throws ConntrackException if the kernel refused the entry (the stream stays in userspace)
+     * @throws NftException       if the inhibitors could not be added (nothing changed)
      */
     public void install(NatEntry entry) {
         // Not reported as expired when the stale-entry step deletes a previous copy of it.
         owned.active.remove(entry);
-        ruleset.inhibit(entry);
-        try {
-            table.deleteOriginal(entry.callerTuple());
-            table.deleteOriginal(entry.calleeTuple());
-            owned.active.add(entry);
-            table.create(entry);
-        } catch (RuntimeException e) {
-            owned.active.remove(entry);
-            throw e;
-        } finally {
-            ruleset.release(entry);
-        }
+        installer.install(entry);
+        owned.active.add(entry);
     }
 
     /** The entry's counters now, or empty if it no longer exists. */
@@ -119,31 +116,36 @@ public final class KernelForwarding implements AutoCloseable {
     /**
      * Deletes the entry; packets then reach the userspace sockets again.
      *
-     * @return its final counters, taken from the DESTROY event the delete causes (counters read
-     *         before the delete would miss the packets forwarded in between), or empty if it had
-     *         expired earlier (and was reported to the listener)
+     * @return its exact final counters (from the DESTROY event the kernel echoes for the delete:
+     *         counters read before a delete would miss the packets forwarded in between), or
+     *         empty if it had expired earlier (and was reported to the listener) or was never
+     *         installed
      */
     public Optional<FlowCounters> remove(NatEntry entry) {
-        owned.active.remove(entry);
-        CompletableFuture<FlowCounters> destroyed = new CompletableFuture<>();
-        owned.removing.put(entry, destroyed);
+        CompletableFuture<FlowCounters> expiredMeanwhile = new CompletableFuture<>();
+        // Registered before leaving the active set: a DESTROY event read in between then still
+        // finds its way here instead of getting lost.
+        owned.removing.put(entry, expiredMeanwhile);
         try {
-            Optional<FlowCounters> beforeDelete = table.delete(entry);
+            if (!owned.active.remove(entry)) {
+                return Optional.empty();
+            }
+            Optional<FlowCounters> deleted = installer.remove(entry);
+            if (deleted.isPresent()) {
+                return deleted;
+            }
+            // It died on its own just before the delete: its DESTROY event comes here.
             try {
-                // Also when the entry was gone already: it may have expired just now, after
-                // leaving the active set, and then only this call can pass its counters on.
-                return Optional.of(destroyed.get(FINAL_COUNTERS_WAIT_MILLIS, TimeUnit.MILLISECONDS));
+                return Optional.of(expiredMeanwhile.get(FINAL_COUNTERS_WAIT_MILLIS, TimeUnit.MILLISECONDS));
             } catch (TimeoutException | ExecutionException e) {
-                if (beforeDelete.isPresent()) {
-                    LOG.warn("no DESTROY event for deleted entry {}: its last packets are not counted", entry);
-                }
-                return beforeDelete;
+                LOG.warn("entry {} vanished without a DESTROY event: its last packets are not counted", entry);
+                return Optional.empty();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return beforeDelete;
+                return Optional.empty();
             }
         } finally {
-            owned.removing.remove(entry);
+            owned.removing.remove(entry, expiredMeanwhile);
         }
     }
 
@@ -159,6 +161,7 @@ public final class KernelForwarding implements AutoCloseable {
             table.listOwn().keySet().forEach(table::delete);
             ruleset.remove();
         } finally {
+            installer.close();
             ruleset.close();
             table.close();
         }
@@ -186,7 +189,11 @@ public final class KernelForwarding implements AutoCloseable {
         return sweeper;
     }
 
-    private static void undo(ConntrackTable table, DestroyWatcher watcher, NftRuleset ruleset) {
+    private static void undo(ConntrackTable table, DestroyWatcher watcher, NftRuleset ruleset,
+                             EntryInstaller installer) {
+        if (installer != null) {
+            installer.close();
+        }
         if (watcher != null) {
             watcher.close();
         }
@@ -204,17 +211,20 @@ public final class KernelForwarding implements AutoCloseable {
     }
 
     /**
-     * Routes DESTROY events: to a {@link #remove} waiting for its final counters, or to the
-     * listener for entries still installed (the kernel expired them); others are stale copies.
+     * Routes DESTROY events: to a {@link #remove} waiting for the final counters of an entry that
+     * died on its own meanwhile, or to the listener for entries still installed (the kernel
+     * expired them); others are stale copies, or the multicast twin of a delete's echo.
      */
     private static final class OwnedEntries implements DestroyWatcher.Listener {
 
         final Set<NatEntry> active = ConcurrentHashMap.newKeySet();
         final Map<NatEntry, CompletableFuture<FlowCounters>> removing = new ConcurrentHashMap<>();
         private final DestroyWatcher.Listener listener;
+        private final ConntrackTable table;
 
-        OwnedEntries(DestroyWatcher.Listener listener) {
+        OwnedEntries(DestroyWatcher.Listener listener, ConntrackTable table) {
             this.listener = listener;
+            this.table = table;
         }
 
         @Override
@@ -222,8 +232,20 @@ public final class KernelForwarding implements AutoCloseable {
             CompletableFuture<FlowCounters> waiting = removing.get(entry);
             if (waiting != null) {
                 waiting.complete(finalCounters);
-            } else if (active.remove(entry)) {
+            } else if (active.contains(entry) && !stillInstalled(entry) && active.remove(entry)) {
                 listener.destroyed(entry, finalCounters);
+            }
+        }
+
+        /**
+         * The watcher may read an event late: that of an earlier copy of the entry, removed and
+         * installed again meanwhile. Such an event must not end the live copy.
+         */
+        private boolean stillInstalled(NatEntry entry) {
+            try {
+                return table.counters(entry).isPresent();
+            } catch (RuntimeException e) {
+                return false;
             }
         }
 

@@ -25,6 +25,7 @@ public interface LibC {
     int EINTR = 4;
     int EAGAIN = 11;
     int ENOBUFS = 105;
+    int SO_RCVTIMEO = 20;
 
     LibC INSTANCE = LibraryLoader.create(LibC.class).failImmediately().load("c");
 
@@ -45,6 +46,17 @@ public interface LibC {
     int fcntl(int fd, int cmd, int arg);
 
     int setsockopt(int fd, int level, int name, @In int[] value, int length);
+
+    /** For options whose value is a {@code struct timeval} (two longs on LP64). */
+    int setsockopt(int fd, int level, int name, @In long[] value, int length);
+
+    int socket(int domain, int type, int protocol);
+
+    int bind(int fd, @In byte[] address, int length);
+
+    @ssize_t long send(int fd, Pointer buffer, @size_t long length, int flags);
+
+    @ssize_t long recv(int fd, Pointer buffer, @size_t long length, int flags);
 
     int poll(Pointer fds, long count, int timeoutMillis);
 

@@ -54,10 +54,13 @@ class CleanupTest {
         // The crashed run: ruleset with an inhibitor half-way through an install, two entries,
         // handles gone with the process. Another program's entry carries another mark.
         net.relay().run(() -> {
-            NftRuleset ruleset = NftRuleset.open(options.table(), Duration.ofSeconds(60));
+            NftRuleset ruleset = NftRuleset.open(options.table());
             ruleset.install();
-            ruleset.inhibit(CALL1_RTCP);
             ruleset.close();
+            try (EntryInstaller installer = EntryInstaller.open(options.mark(), Duration.ofSeconds(60),
+                    options.table(), Duration.ofSeconds(60))) {
+                installer.inhibit(CALL1_RTCP);
+            }
             try (ConntrackTable crashed = ConntrackTable.open(options.mark(), Duration.ofSeconds(60));
                  ConntrackTable foreign = ConntrackTable.open(options.mark() + 1, Duration.ofSeconds(60))) {
                 crashed.create(CALL1);

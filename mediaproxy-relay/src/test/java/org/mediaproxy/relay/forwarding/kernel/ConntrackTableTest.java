@@ -41,7 +41,7 @@ class ConntrackTableTest {
     @Test
     void entryForwardsBothWaysInTheKernelWhileUserspaceSocketsReceiveNothing() throws Exception {
         net.relay().sysctl("net.netfilter.nf_conntrack_acct", "1");
-        NftRuleset ruleset = net.relay().call(() -> NftRuleset.open(NftRuleset.DEFAULT_TABLE, Duration.ofSeconds(2)));
+        NftRuleset ruleset = net.relay().call(() -> NftRuleset.open(NftRuleset.DEFAULT_TABLE));
         ruleset.install();
         try (ConntrackTable table = net.relay().call(() -> ConntrackTable.open(MARK, Duration.ofSeconds(60)));
              DatagramChannel relayCallerSide = net.relay().udp(CALL1.callerLocal());
@@ -88,7 +88,7 @@ class ConntrackTableTest {
 
     @Test
     void createRefusesATupleHeldByAnotherEntryUntilItIsDeleted() throws Exception {
-        NftRuleset ruleset = net.relay().call(() -> NftRuleset.open(NftRuleset.DEFAULT_TABLE, Duration.ofSeconds(2)));
+        NftRuleset ruleset = net.relay().call(() -> NftRuleset.open(NftRuleset.DEFAULT_TABLE));
         ruleset.install();
         try (ConntrackTable table = net.relay().call(() -> ConntrackTable.open(MARK, Duration.ofSeconds(60)));
              DatagramChannel relayCallerSide = net.relay().udp(CALL1.callerLocal());

@@ -35,7 +35,7 @@ class DestroyWatcherTest {
     @BeforeEach
     void kernelPathReady() {
         net.relay().sysctl("net.netfilter.nf_conntrack_acct", "1");
-        ruleset = net.relay().call(() -> NftRuleset.open(NftRuleset.DEFAULT_TABLE, Duration.ofSeconds(2)));
+        ruleset = net.relay().call(() -> NftRuleset.open(NftRuleset.DEFAULT_TABLE));
         ruleset.install();
     }
 

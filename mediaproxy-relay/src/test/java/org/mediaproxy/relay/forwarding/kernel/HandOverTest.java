@@ -30,6 +30,7 @@ class HandOverTest {
 
     static final int PACKETS = 1500;
     static final long INTERVAL_NANOS = 2_000_000;
+    static final int ROUNDS = 5;
 
     @RegisterExtension
     final NetnsFixture net = new NetnsFixture();
@@ -57,7 +58,7 @@ class HandOverTest {
             Thread calleeSender = start("callee sender", () -> stream(callee, CALL1.calleeLocal()));
 
             FlowCounters inKernel = FlowCounters.ZERO;
-            for (int round = 0; round < 5; round++) {
+            for (int round = 0; round < ROUNDS; round++) {
                 Thread.sleep(230);
                 kernel.install(CALL1);
                 Thread.sleep(230);
@@ -74,8 +75,12 @@ class HandOverTest {
             assertTrue(inKernel.callerPackets() > PACKETS / 4 && inKernel.calleePackets() > PACKETS / 4,
                     "kernel forwarded a good part: " + inKernel);
             assertTrue(relayedInUserspace.get() > PACKETS / 4, "userspace relayed a good part: " + relayedInUserspace);
-            assertEquals(2L * PACKETS, relayedInUserspace.get() + inKernel.callerPackets() + inKernel.calleePackets(),
-                    "every packet went exactly one way");
+            // Every packet went exactly one way, except that the kernel may count a packet it is
+            // forwarding at the very instant of a delete after the DESTROY event's snapshot
+            // (between its conntrack lookup and its counter update): at most one per hand-back.
+            long counted = relayedInUserspace.get() + inKernel.callerPackets() + inKernel.calleePackets();
+            assertTrue(counted <= 2L * PACKETS && counted >= 2L * PACKETS - ROUNDS,
+                    "every packet counted once, give or take in-flight ones at a delete: " + counted);
         }
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mediaproxy.relay.testing.Datagrams;
 import org.mediaproxy.relay.testing.NetnsFixture;
 
-/** The relay's own nftables table: what makes NAT entries work at all, and the inhibitors. */
+/** The relay's own nftables table: what makes NAT entries work at all; replaced and removed whole. */
 class NftRulesetTest {
 
     static final Duration WAIT = Duration.ofSeconds(2);
@@ -28,7 +28,7 @@ class NftRulesetTest {
     void inAFreshNamespaceNatEntriesAreIgnoredUntilTheRulesetIsInstalled() throws Exception {
         net.relay().sysctl("net.netfilter.nf_conntrack_acct", "1");
         assertFalse(net.relay().exec("nft", "list", "ruleset").contains("chain"), "no rules at all");
-        NftRuleset ruleset = net.relay().call(() -> NftRuleset.open("mediaproxy", Duration.ofSeconds(2)));
+        NftRuleset ruleset = net.relay().call(() -> NftRuleset.open("mediaproxy"));
         try (ConntrackTable table = net.relay().call(() -> ConntrackTable.open(MARK, Duration.ofSeconds(60)));
              DatagramChannel relaySocket = net.relay().udp(CALL1.callerLocal());
              DatagramChannel caller = net.caller().udp(CALL1.callerRemote());
@@ -54,38 +54,13 @@ class NftRulesetTest {
     }
 
     @Test
-    void inhibitedTuplesAreNotTrackedUntilReleased() throws Exception {
-        NftRuleset ruleset = net.relay().call(() -> NftRuleset.open("mediaproxy", Duration.ofSeconds(5)));
-        ruleset.install();
-        try (DatagramChannel relayCallerSide = net.relay().udp(CALL1.callerLocal());
-             DatagramChannel caller = net.caller().udp(CALL1.callerRemote())) {
-            ruleset.inhibit(CALL1);
-            assertTrue(ruleset.list().contains("198.18.1.2 . 4000 . 198.18.0.1 . 40000"), ruleset.list());
-
-            Datagrams.send(caller, payload('a', 1), CALL1.callerLocal());
-            assertTrue(Datagrams.receive(relayCallerSide, WAIT).isPresent());
-            Datagrams.send(relayCallerSide, payload('b', 1), CALL1.callerRemote());
-            assertTrue(Datagrams.receive(caller, WAIT).isPresent());
-            assertFalse(conntrackHas("dport=40000"), "inhibited packets create no conntrack entry");
-            assertFalse(conntrackHas("sport=40000"), "the relay's own sends on the stream are not tracked either");
-
-            ruleset.release(CALL1);
-            assertFalse(ruleset.list().contains("198.18.1.2 . 4000 . 198.18.0.1 . 40000"), ruleset.list());
-            Datagrams.send(caller, payload('a', 2), CALL1.callerLocal());
-            assertTrue(Datagrams.receive(relayCallerSide, WAIT).isPresent());
-            assertTrue(conntrackHas("dport=40000"), "tracked again after release");
-        } finally {
-            ruleset.remove();
-            ruleset.close();
-        }
-    }
-
-    @Test
     void installReplacesLeftoversAndRemoveIsIdempotent() {
-        NftRuleset ruleset = net.relay().call(() -> NftRuleset.open("mediaproxy", Duration.ofSeconds(30)));
-        try {
+        NftRuleset ruleset = net.relay().call(() -> NftRuleset.open("mediaproxy"));
+        try (EntryInstaller installer = net.relay().call(() -> EntryInstaller.open(MARK, Duration.ofSeconds(60),
+                "mediaproxy", Duration.ofSeconds(30)))) {
             ruleset.install();
-            ruleset.inhibit(CALL1);
+            installer.inhibit(CALL1);
+            assertTrue(ruleset.list().contains("198.18.1.2"), ruleset.list());
             ruleset.install();
             assertFalse(ruleset.list().contains("198.18.1.2"), "old inhibitors gone");
             assertTrue(ruleset.list().contains("ct state new counter"), ruleset.list());
@@ -97,25 +72,5 @@ class NftRulesetTest {
         } finally {
             ruleset.close();
         }
-    }
-
-    @Test
-    void releaseToleratesInhibitorsThatAlreadyExpired() throws Exception {
-        NftRuleset ruleset = net.relay().call(() -> NftRuleset.open("mediaproxy", Duration.ofMillis(50)));
-        try {
-            ruleset.install();
-            ruleset.inhibit(CALL1);
-            Thread.sleep(300);
-            ruleset.release(CALL1);
-            ruleset.release(CALL1);
-            assertFalse(ruleset.list().contains("198.18.1.2 . 4000 . 198.18.0.1 . 40000"), ruleset.list());
-        } finally {
-            ruleset.remove();
-            ruleset.close();
-        }
-    }
-
-    private boolean conntrackHas(String marker) {
-        return net.relay().exec("conntrack", "-L", "-p", "udp").contains(marker);
     }
 }

@@ -23,9 +23,14 @@ import java.util.stream.Stream;
  */
 public final class Bench {
 
+    /** The relays, as named by {@code --relays}. */
+    private static final List<String> RELAYS = List.of("rtpengine", "mediaproxy", "c");
+
     private final PrintStream out = System.out;
     private final Options options;
     private final Path workDir;
+    private final Path checkout;
+    private int mediaproxyRuns;
 
     /** Command-line knobs; defaults keep the whole run within about two minutes. */
     record Options(int streams, int warmupSeconds, int seconds, int rounds, int threads, List<String> relays,
@@ -45,12 +50,12 @@ public final class Bench {
                     Integer.parseInt(values.getOrDefault("seconds", "10")),
                     Integer.parseInt(values.getOrDefault("rounds", "2")),
                     Integer.parseInt(values.getOrDefault("threads", Integer.toString(Runtime.getRuntime().availableProcessors()))),
-                    List.of(values.getOrDefault("relays", "rtpengine,userspace,c").split(",")),
+                    List.of(values.getOrDefault("relays", String.join(",", RELAYS)).split(",")),
                     Optional.ofNullable(values.get("jfr")).map(Path::of));
             values.keySet().removeAll(List.of("streams", "warmup", "seconds", "rounds", "threads", "relays", "jfr"));
             if (!values.isEmpty() || options.streams < 1 || options.streams > 1000 || options.seconds < 1
                     || options.warmupSeconds < 1 || options.rounds < 1 || options.threads < 1
-                    || !KINDS.containsAll(options.relays)) {
+                    || !RELAYS.containsAll(options.relays)) {
                 throw new IllegalArgumentException(usage());
             }
             return options;
@@ -64,18 +69,17 @@ public final class Bench {
                       --seconds  measured window per run (default 10)
                       --warmup   traffic before the window: latching, JIT (default 4)
                       --rounds   runs per relay, order alternating (default 2)
-                      --threads  worker threads for rtpengine and our engine (default: the machine's cores)
-                      --relays   comma list of rtpengine, userspace, c (default all three)
-                      --jfr      record our relay with Java Flight Recorder (profile settings) into FILE;
-                                 profiling perturbs its figures, so use it for finding hot spots only""";
+                      --threads  worker threads of rtpengine and of our engine (default: the machine's cores)
+                      --relays   comma list of rtpengine, mediaproxy, c (default all three)
+                      --jfr      record our relay with Java Flight Recorder (profile settings) into FILE (the
+                                 last run's); profiling perturbs its figures: use it to find hot spots only""";
         }
     }
 
-    private static final List<String> KINDS = List.of("rtpengine", "userspace", "c");
-
-    private Bench(Options options, Path workDir) {
+    private Bench(Options options, Path workDir, Path checkout) {
         this.options = options;
         this.workDir = workDir;
+        this.checkout = checkout;
     }
 
     public static void main(String[] args) throws Exception {
@@ -95,7 +99,8 @@ public final class Bench {
         // Interrupted (Ctrl-C, TERM): the relays under test must not outlive the bench.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().children().forEach(ProcessHandle::destroy)));
         try {
-            new Bench(options, workDir).run();
+            new Bench(options, workDir,
+                    Path.of(System.getProperty("mediaproxy.checkout", ".")).toAbsolutePath().normalize()).run();
             deleteTree(workDir);
         } catch (IOException | IllegalStateException e) {
             System.err.println("\nBENCH FAILED: " + e.getMessage());
@@ -147,10 +152,25 @@ public final class Bench {
         Path logDir = workDir.resolve("logs");
         return switch (kind) {
             case "rtpengine" -> Rtpengine.start(options.streams, options.threads, logDir);
-            case "userspace" -> UserspaceRelay.start(options.streams, options.threads, logDir, options.jfr);
+            case "mediaproxy" -> MediaProxyRelay.start(checkout, workDir.resolve("mediaproxy-" + ++mediaproxyRuns),
+                    options.streams, relayJavaOptions());
             case "c" -> CRelay.start(cRelay, options.streams, logDir);
             default -> throw new IllegalArgumentException(kind);
         };
+    }
+
+    /**
+     * The relay sizes its engine by the cores the JVM sees; a different {@code --threads} is given to it
+     * that way. A flight recording, if asked for, is written when the relay stops.
+     */
+    private List<String> relayJavaOptions() {
+        List<String> javaOptions = new ArrayList<>();
+        if (options.threads != Runtime.getRuntime().availableProcessors()) {
+            javaOptions.add("-XX:ActiveProcessorCount=" + options.threads);
+        }
+        options.jfr.ifPresent(file -> javaOptions.add("-XX:StartFlightRecording=settings=profile,filename="
+                + file.toAbsolutePath()));
+        return javaOptions;
     }
 
     private static int ticks(int seconds) {
@@ -158,11 +178,7 @@ public final class Bench {
     }
 
     private static String label(String kind) {
-        return switch (kind) {
-            case "rtpengine" -> "rtpengine";
-            case "userspace" -> "mediaproxy";
-            default -> "C relay";
-        };
+        return kind.equals("c") ? "C relay" : kind;
     }
 
     private void summary(Map<String, List<LoadGenerator.Result>> results) {

@@ -21,13 +21,16 @@ public final class DemoEnvironment {
     private final int relayPort;
     private final int managementPort;
     private final int portRangeStart;
+    private final int relayPorts;
 
-    private DemoEnvironment(Path checkout, Path base, int relayPort, int managementPort, int portRangeStart) {
+    private DemoEnvironment(Path checkout, Path base, int relayPort, int managementPort, int portRangeStart,
+            int relayPorts) {
         this.checkout = checkout;
         this.base = base;
         this.relayPort = relayPort;
         this.managementPort = managementPort;
         this.portRangeStart = portRangeStart;
+        this.relayPorts = relayPorts;
     }
 
     /**
@@ -35,10 +38,16 @@ public final class DemoEnvironment {
      * section name (Relay, Dispatcher, OpenSIPS, Database, TLS) to option lines added to it.
      */
     public static DemoEnvironment create(Path checkout, Path base, Map<String, String> extra) throws IOException {
+        return create(checkout, base, extra, 100);
+    }
+
+    /** As {@link #create(Path, Path, Map)}, with a relay port range of {@code relayPorts} ports (four per stream). */
+    public static DemoEnvironment create(Path checkout, Path base, Map<String, String> extra, int relayPorts)
+            throws IOException {
         Files.createDirectories(base.resolve("etc"));
         Files.createDirectories(base.resolve("run"));
         DemoEnvironment environment = new DemoEnvironment(checkout.toAbsolutePath().normalize(), base.toAbsolutePath(),
-                freeTcpPort(), freeTcpPort(), freeUdpPortRange(100));
+                freeTcpPort(), freeTcpPort(), freeUdpPortRange(relayPorts), relayPorts);
         Files.writeString(environment.configDir().resolve("config.ini"), environment.config(extra));
         return environment;
     }
@@ -76,7 +85,7 @@ public final class DemoEnvironment {
                 [TLS]
                 certs_path = %s
                 %s
-                """.formatted(relayPort, portRangeStart, portRangeStart + 100, extra.getOrDefault("Relay", ""),
+                """.formatted(relayPort, portRangeStart, portRangeStart + relayPorts, extra.getOrDefault("Relay", ""),
                 relayPort, managementPort, base.resolve("spool"), extra.getOrDefault("Dispatcher", ""),
                 base.resolve("opensips-mi.sock"), extra.getOrDefault("OpenSIPS", ""),
                 accountingDatabase(), extra.getOrDefault("Database", ""),

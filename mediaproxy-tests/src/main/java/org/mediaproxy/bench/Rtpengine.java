@@ -29,8 +29,8 @@ final class Rtpengine implements RelayUnderTest {
     /** Starts rtpengine on 127.0.0.1 with room for {@code streams} streams and {@code threads} worker threads. */
     static Rtpengine start(int streams, int threads, Path logDir) throws IOException, InterruptedException {
         int ports = 4 * streams + 16; // RTP and RTCP on both sides of every stream
-        int first = DemoEnvironment.freeUdpPortRange(ports);
-        int ngPort = DemoEnvironment.freeUdpPortRange(2);
+        int first = DemoEnvironment.freeUdpPortRange(ports + 2);
+        int ngPort = first + ports; // just above the media ports, so they cannot collide
         DaemonProcess process = DaemonProcess.start("rtpengine", List.of(BINARY,
                 "--config-file=none", "--foreground", "--log-stderr", "--log-level=5",
                 "--table=-1", "--interface=127.0.0.1", "--listen-ng=127.0.0.1:" + ngPort,

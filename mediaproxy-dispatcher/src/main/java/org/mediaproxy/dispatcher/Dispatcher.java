@@ -28,6 +28,8 @@ import org.mediaproxy.dispatcher.session.DispatcherSession;
 import org.mediaproxy.dispatcher.session.RecordSink;
 import org.mediaproxy.dispatcher.session.SessionRecords;
 import org.mediaproxy.dispatcher.session.SessionTable;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics.EndReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,7 @@ public final class Dispatcher implements RelayEvents {
     private final Settings settings;
     private final RecordSink records;
     private final DialogEnder dialogs;
+    private final DispatcherMetrics metrics;
     private final SessionTable sessions = new SessionTable();
     private final RelayRegistry relays = new RelayRegistry();
     private final Map<String, ScheduledFuture<?>> deadRelayTimers = new HashMap<>();
@@ -66,14 +69,15 @@ public final class Dispatcher implements RelayEvents {
     private boolean shuttingDown;
 
     public Dispatcher(ScheduledExecutorService loop, Clock clock, Settings settings, RelaySelector selector,
-            RecordSink records, DialogEnder dialogs) {
+            RecordSink records, DialogEnder dialogs, DispatcherMetrics metrics) {
         this.loop = loop;
         this.clock = clock;
         this.settings = settings;
         this.records = records;
         this.dialogs = dialogs;
+        this.metrics = metrics;
         this.router = new RequestRouter(loop, settings.budget(), settings.relayTimeout(), relays, selector, sessions,
-                records, noRelay);
+                records, noRelay, metrics);
     }
 
     /** Serves the OpenSIPS requests. */
@@ -161,6 +165,9 @@ public final class Dispatcher implements RelayEvents {
             if (!forgotten.isEmpty()) {
                 log.warn("relay {} did not come back within {} s; forgetting its {} sessions", ip, after.toSeconds(), forgotten.size());
             }
+            // Expired ones were counted when they expired; adopted ones may be other dispatchers' calls.
+            forgotten.stream().filter(session -> !session.isExpired() && !session.adopted())
+                    .forEach(session -> metrics.sessionEnded(EndReason.RELAY_LOST));
         }, after.toNanos(), TimeUnit.NANOSECONDS));
     }
 
@@ -200,6 +207,7 @@ public final class Dispatcher implements RelayEvents {
                 continue;
             }
             log.warn("call {} is gone from relay {}; its statistics are probably lost", session.callId(), relay.ip());
+            metrics.sessionEnded(EndReason.RELAY_LOST);
             if (session.dialogId() != null) {
                 dialogs.endDialog(session.callId(), session.dialogId());
             }
@@ -243,6 +251,9 @@ public final class Dispatcher implements RelayEvents {
             records.submit(SessionRecords.expired(record, session.dialogId()));
         }
         relay.sessionsChanged(-1);
+        if (!session.isExpired()) {
+            metrics.sessionEnded(allStreamsIce ? EndReason.EXPIRED : EndReason.TIMED_OUT);
+        }
         if (session.dialogId() != null && answered && !allStreamsIce && !session.isExpired()) {
             dialogs.endDialog(callId, session.dialogId());
             sessions.put(session.expired(clock.instant()));

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import org.mediaproxy.common.config.DatabaseConfig;
+import org.mediaproxy.common.config.HostPort;
 import org.mediaproxy.common.config.DispatcherConfig;
 import org.mediaproxy.common.config.MediaProxyConfig;
 import org.mediaproxy.common.config.RadiusConfig;
@@ -16,8 +17,10 @@ import org.mediaproxy.common.tls.Role;
 import org.mediaproxy.common.tls.TlsCredentials;
 import org.mediaproxy.dispatcher.accounting.Accounting;
 import org.mediaproxy.dispatcher.accounting.AccountingBackends;
+import org.mediaproxy.dispatcher.accounting.DeliveryPolicy;
 import org.mediaproxy.dispatcher.accounting.database.DatabaseSettings;
 import org.mediaproxy.dispatcher.accounting.radius.RadiusSettings;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -49,18 +52,20 @@ public final class DispatcherMain implements Daemon.Program {
         Path runtime = daemon.runtimeDirectory();
         MediaDispatcher.Setup setup = new MediaDispatcher.Setup(runtime, runtime.resolve(settings.socketPath()),
                 settings.listen().toSocketAddress(), settings.listenManagement().toSocketAddress(),
-                credentials, config.tls().verifyInterval(), settings.passport(), settings.managementUseTls(),
+                settings.listenMetrics().map(HostPort::toSocketAddress), credentials, config.tls().verifyInterval(), settings.passport(), settings.managementUseTls(),
                 settings.managementPassport(), settings.opensipsTimeout(), settings.relayTimeout(),
                 settings.relayRecoverInterval(), settings.cleanupDeadRelaysAfter(), settings.cleanupExpiredSessionsAfter(),
                 config.opensips().socketPath(), config.opensips().dialogIdFormat(), Version.current(),
                 Dispatcher.LOAD_POLL_INTERVAL, Dispatcher.PURGE_INTERVAL);
 
+        DispatcherMetrics metrics = new DispatcherMetrics();
         Accounting accounting = Accounting.start(
                 AccountingBackends.create(settings.accounting(), database(config.database()), radius(config.radius())),
-                settings.spoolDir());
+                settings.spoolDir(), DeliveryPolicy.DEFAULT,
+                backend -> metrics.error(DispatcherMetrics.ErrorKind.ACCOUNTING_FAILURE));
         MediaDispatcher dispatcher;
         try {
-            dispatcher = MediaDispatcher.start(setup, accounting::submit, Clock.systemUTC());
+            dispatcher = MediaDispatcher.start(setup, accounting, metrics, Clock.systemUTC());
         } catch (Exception e) {
             accounting.close();
             throw e;

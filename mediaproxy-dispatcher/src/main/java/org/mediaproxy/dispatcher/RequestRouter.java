@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,9 @@ import org.mediaproxy.dispatcher.session.DispatcherSession;
 import org.mediaproxy.dispatcher.session.RecordSink;
 import org.mediaproxy.dispatcher.session.SessionRecords;
 import org.mediaproxy.dispatcher.session.SessionTable;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics.EndReason;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics.ErrorKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +44,11 @@ final class RequestRouter implements OpenSipsRequestHandler {
     private final SessionTable sessions;
     private final RecordSink records;
     private final NoRelayWarning noRelay;
+    private final DispatcherMetrics metrics;
 
     RequestRouter(ScheduledExecutorService loop, ReplyBudget budget, Duration relayTimeout, RelayRegistry relays,
-            RelaySelector selector, SessionTable sessions, RecordSink records, NoRelayWarning noRelay) {
+            RelaySelector selector, SessionTable sessions, RecordSink records, NoRelayWarning noRelay,
+            DispatcherMetrics metrics) {
         this.loop = loop;
         this.budget = budget;
         this.relayTimeout = relayTimeout;
@@ -51,6 +57,7 @@ final class RequestRouter implements OpenSipsRequestHandler {
         this.sessions = sessions;
         this.records = records;
         this.noRelay = noRelay;
+        this.metrics = metrics;
     }
 
     @Override
@@ -81,6 +88,7 @@ final class RequestRouter implements OpenSipsRequestHandler {
         RelayLink relay = relays.get(session.relayIp());
         if (relay == null) {
             log.warn("session {} is on relay {} which is not connected; answering error", request.sessionId(), session.relayIp());
+            metrics.error(ErrorKind.RELAY_ERROR);
             return CompletableFuture.completedFuture("error");
         }
         if (session.adopted() || (session.dialogId() == null && request.dialogId() != null)) {
@@ -103,6 +111,7 @@ final class RequestRouter implements OpenSipsRequestHandler {
         }
         if (choice.order().isEmpty()) {
             noRelay.failed(request.sessionId());
+            metrics.error(ErrorKind.NO_RELAY);
             return CompletableFuture.completedFuture("error");
         }
         CompletableFuture<String> reply = new CompletableFuture<>();
@@ -116,6 +125,7 @@ final class RequestRouter implements OpenSipsRequestHandler {
         if (index >= order.size() || remaining <= 0) {
             log.warn("no relay could take new session {} ({})", request.sessionId(),
                     index >= order.size() ? "tried " + order.size() + " relays" : "OpenSIPS reply budget used up");
+            metrics.error(ErrorKind.NO_RELAY);
             reply.complete("error");
             return;
         }
@@ -134,6 +144,7 @@ final class RequestRouter implements OpenSipsRequestHandler {
                     }
                     sessions.put(DispatcherSession.created(request.callId(), relay.ip(), request.dialogId()));
                     relay.sessionsChanged(1);
+                    metrics.sessionStarted();
                     noRelay.relayAvailable();
                     log.debug("session {} created on relay {}", request.sessionId(), relay.ip());
                     reply.complete(answer);
@@ -164,6 +175,7 @@ final class RequestRouter implements OpenSipsRequestHandler {
         RelayLink relay = relays.get(session.relayIp());
         if (relay == null) {
             log.warn("session {} is on relay {} which is not connected; answering error", request.sessionId(), session.relayIp());
+            metrics.error(ErrorKind.RELAY_ERROR);
             return CompletableFuture.completedFuture("error");
         }
         long remaining = deadline - System.nanoTime();
@@ -185,6 +197,7 @@ final class RequestRouter implements OpenSipsRequestHandler {
         if (session != null && session.relayIp().equals(relay.ip())) {
             sessions.remove(request.callId());
             relay.sessionsChanged(-1);
+            metrics.sessionEnded(EndReason.REMOVED);
         }
         ObjectNode record = SessionRecords.parse(answer);
         if (record == null) {
@@ -201,7 +214,7 @@ final class RequestRouter implements OpenSipsRequestHandler {
     /**
      * Sends a command and waits at most {@code timeoutNanos} for it. A relay that lets the time
      * pass gets no new sessions until it shows life again; its answer, if it still comes, goes to
-     * {@code late}.
+     * {@code late}. Each failed attempt is counted once, as the failure that ended it.
      */
     private CompletableFuture<String> attempt(RelayLink relay, RelayCommand command, long timeoutNanos, Consumer<String> late) {
         CompletableFuture<String> attempt = new CompletableFuture<>();
@@ -209,16 +222,29 @@ final class RequestRouter implements OpenSipsRequestHandler {
             if (attempt.completeExceptionally(new RelayFailure(RelayFailure.Kind.ABANDONED,
                     "relay " + relay.ip() + " did not answer within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"))) {
                 relay.markUnresponsive();
+                metrics.error(ErrorKind.RELAY_TIMEOUT);
             }
         }, Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
         relay.send(command).whenComplete((answer, failure) -> {
             timer.cancel(false);
             boolean inTime = failure == null ? attempt.complete(answer) : attempt.completeExceptionally(failure);
+            if (inTime && failure != null) {
+                metrics.error(errorKind(failure));
+            }
             if (!inTime && failure == null && late != null) {
                 late.accept(answer);
             }
         });
         return attempt;
+    }
+
+    private static ErrorKind errorKind(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof RelayFailure relayFailure
+                && (relayFailure.kind() == RelayFailure.Kind.TIMEOUT || relayFailure.kind() == RelayFailure.Kind.ABANDONED)) {
+            return ErrorKind.RELAY_TIMEOUT;
+        }
+        return ErrorKind.RELAY_ERROR; // error answer, halting, link gone
     }
 
     private static RelayCommand command(OpenSipsRequest request) {

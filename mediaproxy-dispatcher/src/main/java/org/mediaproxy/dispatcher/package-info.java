@@ -13,6 +13,10 @@
  *     state file, and {@link org.mediaproxy.dispatcher.session.RecordSink} towards accounting.</li>
  * <li>{@code mi}: {@code dlg_end_dlg} over OpenSIPS's {@code mi_datagram} socket.</li>
  * <li>{@code management}: {@code summary}, {@code sessions}, {@code version}, {@code quit}.</li>
+ * <li>{@code web}: Prometheus metrics and the live sessions page on {@code listen_metrics}; the core
+ *     counts sessions, OpenSIPS requests, setup latency and errors in
+ *     {@link org.mediaproxy.dispatcher.web.DispatcherMetrics}, the rest is read from the same
+ *     answers as the management commands.</li>
  * <li>{@link org.mediaproxy.dispatcher.RequestRouter} routes OpenSIPS requests;
  *     {@link org.mediaproxy.dispatcher.Dispatcher} keeps the table in step with the relays;
  *     {@link org.mediaproxy.dispatcher.MediaDispatcher} binds the sockets and stops in order;

@@ -5,12 +5,14 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.mediaproxy.common.tls.Passport;
 import org.mediaproxy.common.config.DialogIdFormat;
 import org.mediaproxy.common.tls.TlsCredentials;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics;
 
 /** A real dispatcher for tests: real sockets in a temporary runtime directory, records collected. */
 final class TestDispatcher implements AutoCloseable {
@@ -82,6 +84,8 @@ final class TestDispatcher implements AutoCloseable {
         Path opensipsMi;
         DialogIdFormat dialogIdFormat = DialogIdFormat.HEX;
         String version = VERSION;
+        /** Where to serve metrics and the web page; null = off. */
+        InetSocketAddress metricsAddress;
 
         private Builder(Path runtimeDir, TlsCredentials credentials) {
             this.runtimeDir = runtimeDir;
@@ -93,10 +97,10 @@ final class TestDispatcher implements AutoCloseable {
             BlockingQueue<ObjectNode> records = new LinkedBlockingQueue<>();
             MediaDispatcher.Setup setup = new MediaDispatcher.Setup(runtimeDir, runtimeDir.resolve("dispatcher.sock"),
                     new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
-                    credentials, verifyInterval, passport, managementTls, managementPassport,
+                    Optional.ofNullable(metricsAddress), credentials, verifyInterval, passport, managementTls, managementPassport,
                     opensipsTimeout, relayTimeout, relayRecoverInterval, cleanupDeadRelaysAfter, cleanupExpiredSessionsAfter,
                     opensipsMi, dialogIdFormat, version, loadPollInterval, purgeInterval);
-            return new TestDispatcher(MediaDispatcher.start(setup, records::add, Clock.systemUTC()), records);
+            return new TestDispatcher(MediaDispatcher.start(setup, records::add, new DispatcherMetrics(), Clock.systemUTC()), records);
         }
     }
 }

@@ -22,6 +22,8 @@ import org.mediaproxy.common.daemon.Version;
 import org.mediaproxy.common.tls.Role;
 import org.mediaproxy.common.tls.TlsCredentials;
 import org.mediaproxy.relay.forwarding.ForwardingEngine;
+import org.mediaproxy.relay.forwarding.kernel.ForwardingEngines;
+import org.mediaproxy.relay.forwarding.kernel.KernelOptions;
 import org.mediaproxy.relay.link.DispatcherAddress;
 import org.mediaproxy.relay.link.DispatcherDirectory;
 import org.mediaproxy.relay.link.LinkEnvironment;
@@ -71,7 +73,8 @@ public final class RelayMain implements Daemon.Program {
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("relay-timers"));
         ScheduledExecutorService dns = Executors.newSingleThreadScheduledExecutor(daemonThreads("dispatcher-dns"));
         EventLoopGroup links = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        ForwardingEngine engine = Forwarding.engine(relay.forwarding());
+        ForwardingEngine engine = ForwardingEngines.choose(relay.forwarding(), KernelOptions.defaults(),
+                Runtime.getRuntime().availableProcessors());
         // The session table reports to the lifecycle, which is built around the session table:
         // the listener is connected once both exist, before any session can be created.
         LifecycleListener listener = new LifecycleListener();

@@ -3,6 +3,9 @@ package org.mediaproxy.testkit;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +16,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.mediaproxy.management.ManagementException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.mediaproxy.testkit.SipDialog.Media;
@@ -20,7 +25,7 @@ import org.mediaproxy.testkit.SipDialog.Media;
 /**
  * README command 1: a dispatcher and a relay on loopback with the sample certificates, one call set
  * up through the OpenSIPS protocol, real RTP and RTCP through the relay both ways, the management
- * view, the accounting row, and a clean shut-down. Every line it prints is something it observed;
+ * view, the dispatcher's metrics, the accounting row, and a clean shut-down. Every line it prints is something it observed;
  * anything that does not work ends the demo with a non-zero exit code.
  */
 public final class Demo {
@@ -30,6 +35,11 @@ public final class Demo {
 
     public static void main(String[] args) throws Exception {
         boolean keep = List.of(args).contains("--keep");
+        // The demo reports what it sees itself; library chatter (e.g. a refused probe of the
+        // management port while the dispatcher starts) would only confuse.
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.OFF);
+        }
         Path checkout = Path.of(System.getProperty("mediaproxy.checkout", ".")).toAbsolutePath().normalize();
         Path base = Files.createTempDirectory("mediaproxy-demo-");
         try {
@@ -54,6 +64,7 @@ public final class Demo {
                     env.logDir().resolve("relay.log"), List.of(), List.of());
             awaitRelayConnected(env, relay);
             step("media-relay running (pid " + relay.pid() + ") and connected to the dispatcher over mutual TLS");
+            step("Live sessions page: " + env.webPage() + " (Prometheus metrics: " + env.webPage().resolve("metrics") + ")");
 
             call(env);
 
@@ -98,38 +109,71 @@ public final class Demo {
             step("200 OK answer -> dispatcher answered '" + answerReply + "' (relay address for the caller)");
             InetSocketAddress relayForCaller = relayAddress(answerReply);
 
-            int packets = 150;
-            for (int i = 0; i < packets; i++) {
-                callerRtp.sendRtp(relayForCaller, 0);
-                calleeRtp.sendRtp(relayForCallee, 8);
-                if (i % 50 == 0) {
-                    callerRtcp.sendRtcp(rtcp(relayForCaller));
-                    calleeRtcp.sendRtcp(rtcp(relayForCallee));
+            // Both phones talk for the rest of the call: 50 RTP packets a second each way, an RTCP
+            // report every second, like a G.711 call.
+            MediaPump pump = new MediaPump(callerRtp, callerRtcp, relayForCaller, calleeRtp, calleeRtcp, relayForCallee);
+            pump.start();
+            try {
+                Thread.sleep(3000);
+                step(String.format("Media after 3 s: caller sent %d RTP packets, callee received %d from %s;"
+                        + " callee sent %d, caller received %d from %s; RTCP reports received %d and %d",
+                        callerRtp.sent(), calleeRtp.received(), calleeRtp.sources(), calleeRtp.sent(),
+                        callerRtp.received(), callerRtp.sources(), calleeRtcp.received(), callerRtcp.received()));
+                if (calleeRtp.received() == 0 || callerRtp.received() == 0) {
+                    throw new DemoFailure("no media crossed the relay");
                 }
-                Thread.sleep(20);
+                step("bin/media-sessions summary");
+                out.print(managementView(env, "summary"));
+                step("bin/media-sessions sessions");
+                out.print(managementView(env, "sessions"));
+            } finally {
+                pump.stop();
             }
-            Thread.sleep(300);
-            step(String.format("Media: caller sent %d RTP packets, callee received %d from %s;"
-                    + " callee sent %d, caller received %d from %s; RTCP received %d/%d",
-                    packets, calleeRtp.received(), calleeRtp.sources(), packets, callerRtp.received(), callerRtp.sources(),
-                    calleeRtcp.received(), callerRtcp.received()));
-            if (calleeRtp.received() == 0 || callerRtp.received() == 0) {
-                throw new DemoFailure("no media crossed the relay");
-            }
-
-            Thread.sleep(1200); // one traffic sampling period, so summary shows the bandwidth
-            step("bin/media-sessions summary");
-            out.print(managementView(env, "summary"));
-            step("bin/media-sessions sessions");
-            out.print(managementView(env, "sessions"));
 
             String removed = opensips.send(dialog.remove());
             step("BYE remove    -> dispatcher answered '" + removed + "'");
             if (!removed.equals("removed")) {
                 throw new DemoFailure("remove was answered '" + removed + "'");
             }
+            step("Metrics after the call, from " + env.webPage().resolve("metrics") + ":");
+            out.print(metrics(env, "mediaproxy_dispatcher_sessions_started_total",
+                    "mediaproxy_dispatcher_sessions_ended_total", "mediaproxy_dispatcher_setup_latency_seconds_count"));
             step("Accounting row in " + env.accountingDatabase() + ":");
             out.println(accountingRow(env, dialog.callId()));
+        }
+    }
+
+    /** Sends media both ways every 20 ms on its own thread until stopped. */
+    private static final class MediaPump {
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        MediaPump(RtpEndpoint callerRtp, RtpEndpoint callerRtcp, InetSocketAddress toCaller,
+                RtpEndpoint calleeRtp, RtpEndpoint calleeRtcp, InetSocketAddress toCallee) {
+            thread = new Thread(() -> {
+                try {
+                    for (int i = 0; running; i++) {
+                        callerRtp.sendRtp(toCaller, 0);
+                        calleeRtp.sendRtp(toCallee, 8);
+                        if (i % 50 == 0) {
+                            calleeRtcp.sendRtcp(rtcp(toCallee));
+                            callerRtcp.sendRtcp(rtcp(toCaller));
+                        }
+                        Thread.sleep(20);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the call is over
+                }
+            }, "demo-media");
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join(1000);
         }
     }
 
@@ -156,20 +200,43 @@ public final class Demo {
         return output;
     }
 
-    private void awaitRelayConnected(DemoEnvironment env, DaemonProcess relay) throws IOException, InterruptedException {
+    /** The samples of the named metric families, as the dispatcher serves them. */
+    private static String metrics(DemoEnvironment env, String... names) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(env.webPage().resolve("metrics")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new DemoFailure("/metrics answered " + response.statusCode() + ": " + response.body());
+        }
+        StringBuilder lines = new StringBuilder();
+        for (String name : names) {
+            List<String> samples = response.body().lines()
+                    .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{")).toList();
+            if (samples.isEmpty()) {
+                throw new DemoFailure("/metrics has no " + name);
+            }
+            samples.forEach(line -> lines.append(line).append('\n'));
+        }
+        return lines.toString();
+    }
+
+    private void awaitRelayConnected(DemoEnvironment env, DaemonProcess relay) throws InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
             if (!relay.isAlive()) {
                 throw new DemoFailure("media-relay exited: " + relay.log());
             }
-            Process process = new ProcessBuilder(env.checkout().resolve("bin/media-sessions").toString(),
-                    "--config-dir", env.configDir().toString(), "--json", "summary").redirectErrorStream(true).start();
-            last = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (process.waitFor(20, TimeUnit.SECONDS) && process.exitValue() == 0 && last.startsWith("[{")) {
-                return;
+            try {
+                JsonNode relays = env.management("summary");
+                if (relays.size() > 0) {
+                    return;
+                }
+                last = relays.toString();
+            } catch (ManagementException notYet) {
+                last = notYet.getMessage();
             }
-            Thread.sleep(300);
+            Thread.sleep(200);
         }
         throw new DemoFailure("the relay did not connect within " + START_TIMEOUT.toSeconds() + " s (last summary: "
                 + last + "); relay log:\n" + relay.log());

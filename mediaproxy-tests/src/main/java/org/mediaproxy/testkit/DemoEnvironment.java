@@ -5,9 +5,19 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.mediaproxy.common.json.PythonJson;
+import org.mediaproxy.common.tls.Passport;
+import org.mediaproxy.common.tls.Role;
+import org.mediaproxy.common.tls.TlsCredentials;
+import org.mediaproxy.management.ManagementClient;
+import org.mediaproxy.management.ManagementException;
 
 /**
  * A self-contained dispatcher + relay set-up on loopback: a configuration directory using the
@@ -20,15 +30,17 @@ public final class DemoEnvironment {
     private final Path base;
     private final int relayPort;
     private final int managementPort;
+    private final int metricsPort;
     private final int portRangeStart;
     private final int relayPorts;
 
-    private DemoEnvironment(Path checkout, Path base, int relayPort, int managementPort, int portRangeStart,
-            int relayPorts) {
+    private DemoEnvironment(Path checkout, Path base, int relayPort, int managementPort, int metricsPort,
+            int portRangeStart, int relayPorts) {
         this.checkout = checkout;
         this.base = base;
         this.relayPort = relayPort;
         this.managementPort = managementPort;
+        this.metricsPort = metricsPort;
         this.portRangeStart = portRangeStart;
         this.relayPorts = relayPorts;
     }
@@ -47,7 +59,7 @@ public final class DemoEnvironment {
         Files.createDirectories(base.resolve("etc"));
         Files.createDirectories(base.resolve("run"));
         DemoEnvironment environment = new DemoEnvironment(checkout.toAbsolutePath().normalize(), base.toAbsolutePath(),
-                freeTcpPort(), freeTcpPort(), freeUdpPortRange(relayPorts), relayPorts);
+                freeTcpPort(), freeTcpPort(), freeTcpPort(), freeUdpPortRange(relayPorts), relayPorts);
         Files.writeString(environment.configDir().resolve("config.ini"), environment.config(extra));
         return environment;
     }
@@ -61,6 +73,8 @@ public final class DemoEnvironment {
                 port_range = %d:%d
                 ; loopback addresses are not routable for a real relay; the demo endpoints live there
                 routable_private_ranges = 127.0.0.0/8
+                ; the kernel path needs a real network (see the netns tests); loopback stays in userspace
+                forwarding = userspace
                 traffic_sampling_period = 1
                 keepalive_interval = 1
                 %s
@@ -69,6 +83,7 @@ public final class DemoEnvironment {
                 socket_path = dispatcher.sock
                 listen = 127.0.0.1:%d
                 listen_management = 127.0.0.1:%d
+                listen_metrics = 127.0.0.1:%d
                 management_use_tls = yes
                 accounting = database
                 spool_dir = %s
@@ -86,7 +101,7 @@ public final class DemoEnvironment {
                 certs_path = %s
                 %s
                 """.formatted(relayPort, portRangeStart, portRangeStart + relayPorts, extra.getOrDefault("Relay", ""),
-                relayPort, managementPort, base.resolve("spool"), extra.getOrDefault("Dispatcher", ""),
+                relayPort, managementPort, metricsPort, base.resolve("spool"), extra.getOrDefault("Dispatcher", ""),
                 base.resolve("opensips-mi.sock"), extra.getOrDefault("OpenSIPS", ""),
                 accountingDatabase(), extra.getOrDefault("Database", ""),
                 checkout.resolve("tls"), extra.getOrDefault("TLS", ""));
@@ -118,6 +133,20 @@ public final class DemoEnvironment {
 
     public InetSocketAddress management() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), managementPort);
+    }
+
+    /** The dispatcher's live sessions page; {@code metrics} below it is the Prometheus endpoint. */
+    public URI webPage() {
+        return URI.create("http://127.0.0.1:" + metricsPort + "/");
+    }
+
+    /** Asks the dispatcher's management port over TLS with the sample management certificate. */
+    public JsonNode management(String command) throws ManagementException {
+        try (ManagementClient client = ManagementClient.connect(management(),
+                Optional.of(TlsCredentials.load(certsDir(), Role.MANAGEMENT_CLIENT)), Passport.parse("CN:*dispatcher"),
+                Duration.ofSeconds(5))) {
+            return PythonJson.parse(client.ask(command));
+        }
     }
 
     public Path logDir() {

@@ -12,13 +12,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Predicate;
 import org.mediaproxy.common.json.PythonJson;
-import org.mediaproxy.common.tls.Passport;
-import org.mediaproxy.common.tls.Role;
-import org.mediaproxy.common.tls.TlsCredentials;
-import org.mediaproxy.management.ManagementClient;
 import org.mediaproxy.management.ManagementException;
 import org.mediaproxy.testkit.DaemonProcess;
 import org.mediaproxy.testkit.DemoEnvironment;
@@ -97,11 +92,7 @@ final class RunningMediaProxy implements AutoCloseable {
     }
 
     JsonNode management(String command) throws ManagementException {
-        try (ManagementClient client = ManagementClient.connect(env.management(),
-                Optional.of(TlsCredentials.load(env.certsDir(), Role.MANAGEMENT_CLIENT)), Passport.parse("CN:*dispatcher"),
-                Duration.ofSeconds(5))) {
-            return PythonJson.parse(client.ask(command));
-        }
+        return env.management(command);
     }
 
     OpenSipsClient opensips() throws IOException {

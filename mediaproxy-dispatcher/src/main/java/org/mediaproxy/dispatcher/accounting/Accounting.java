@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.mediaproxy.common.json.PythonJson;
+import org.mediaproxy.dispatcher.session.RecordSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +22,20 @@ import org.slf4j.LoggerFactory;
  * (an event loop) nor holds up the other backends, and nothing is lost while it is away or across
  * a restart.
  */
-public final class Accounting implements AutoCloseable {
+public final class Accounting implements RecordSink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Accounting.class);
+
+    /**
+     * Told each time a backend fails to take a record (the record stays queued or spooled and is
+     * retried). Called on that backend's worker thread, so it must be quick and thread-safe.
+     */
+    @FunctionalInterface
+    public interface FailureListener {
+        FailureListener NONE = backend -> { };
+
+        void deliveryFailed(String backend);
+    }
 
     private final List<BackendLane> lanes;
     private final DeliveryPolicy policy;
@@ -34,20 +46,25 @@ public final class Accounting implements AutoCloseable {
         this.policy = policy;
     }
 
-    /** Starts one worker per backend; records left in their spools by an earlier run go first. */
     public static Accounting start(List<AccountingBackend> backends, Path spoolDir) throws IOException {
         return start(backends, spoolDir, DeliveryPolicy.DEFAULT);
     }
 
     public static Accounting start(List<AccountingBackend> backends, Path spoolDir, DeliveryPolicy policy)
             throws IOException {
+        return start(backends, spoolDir, policy, FailureListener.NONE);
+    }
+
+    /** Starts one worker per backend; records left in their spools by an earlier run go first. */
+    public static Accounting start(List<AccountingBackend> backends, Path spoolDir, DeliveryPolicy policy,
+            FailureListener failures) throws IOException {
         Set<String> names = new HashSet<>();
         List<BackendLane> lanes = new ArrayList<>();
         for (AccountingBackend backend : backends) {
             if (!names.add(backend.name())) {
                 throw new IllegalArgumentException("two accounting backends named " + backend.name());
             }
-            lanes.add(new BackendLane(backend, Spool.open(spoolDir.resolve(backend.name())), policy));
+            lanes.add(new BackendLane(backend, Spool.open(spoolDir.resolve(backend.name())), policy, failures));
         }
         lanes.forEach(BackendLane::start);
         if (!lanes.isEmpty()) {
@@ -60,6 +77,7 @@ public final class Accounting implements AutoCloseable {
      * Logs the record and, if the session was ever answered ({@code start_time} not null), queues
      * it for every backend. Never blocks; safe from any thread.
      */
+    @Override
     public void submit(ObjectNode record) {
         SessionRecord session = null;
         String problem = null;
@@ -85,7 +103,8 @@ public final class Accounting implements AutoCloseable {
         }
     }
 
-    /** Records waiting on disk, over all backends. */
+    /** Records waiting on disk, over all backends; never blocks, not even behind a spool write. */
+    @Override
     public int spoolDepth() {
         int depth = 0;
         for (BackendLane lane : lanes) {

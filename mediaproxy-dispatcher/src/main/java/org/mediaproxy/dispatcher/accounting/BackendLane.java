@@ -30,6 +30,7 @@ final class BackendLane {
     private final AccountingBackend backend;
     private final Spool spool;
     private final DeliveryPolicy policy;
+    private final Accounting.FailureListener failures;
     private final LinkedBlockingDeque<SessionRecord> incoming = new LinkedBlockingDeque<>();
     private final Thread worker;
 
@@ -49,10 +50,11 @@ final class BackendLane {
     private Duration retryDelay;
     private volatile boolean spoolBroken;
 
-    BackendLane(AccountingBackend backend, Spool spool, DeliveryPolicy policy) {
+    BackendLane(AccountingBackend backend, Spool spool, DeliveryPolicy policy, Accounting.FailureListener failures) {
         this.backend = backend;
         this.spool = spool;
         this.policy = policy;
+        this.failures = failures;
         this.retryDelay = policy.firstRetry();
         this.worker = new Thread(this::run, "accounting-" + backend.name());
         // The spool, not the JVM, keeps records safe; a forgotten close() must not hang the exit.
@@ -276,6 +278,7 @@ final class BackendLane {
         failing = true;
         lastFailure = now;
         retryAt = now + retryDelay.toNanos();
+        failures.deliveryFailed(name());
     }
 
     private void setAside(String json, String reason) {

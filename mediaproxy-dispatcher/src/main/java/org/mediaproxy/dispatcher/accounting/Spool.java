@@ -43,7 +43,11 @@ final class Spool {
     private final Path rejectedDirectory;
     private final Deque<Batch> batches = new ArrayDeque<>();
     private long nextNumber;
-    private int size;
+    /**
+     * Records waiting. Changed only under the lock, read without it: the metrics ask for the depth
+     * while a batch may be on its way to disk, and must not wait behind that fsync.
+     */
+    private volatile int size;
     /** Records of the head batch once read, and how many of them are delivered. */
     private List<String> headRecords;
     private int headDelivered;
@@ -98,12 +102,12 @@ final class Spool {
         return directory;
     }
 
-    synchronized boolean isEmpty() {
+    boolean isEmpty() {
         return size == 0;
     }
 
-    /** Records waiting, over all batches. */
-    synchronized int size() {
+    /** Records waiting, over all batches; never blocks. */
+    int size() {
         return size;
     }
 

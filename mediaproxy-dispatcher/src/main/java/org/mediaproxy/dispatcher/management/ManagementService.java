@@ -49,7 +49,7 @@ public final class ManagementService {
     }
 
     /** Every connected relay's summary; a relay that fails is listed as {@code {"status": "error", "ip": ...}}. */
-    private CompletableFuture<String> summary() {
+    public CompletableFuture<String> summary() {
         List<CompletableFuture<String>> answers = new ArrayList<>();
         for (RelayLink relay : relays.get()) {
             answers.add(relay.send(RelayCommand.summary()).handle((answer, failure) -> {
@@ -67,7 +67,7 @@ public final class ManagementService {
     }
 
     /** The elements of every relay's session list in one array; failed relays are left out. */
-    private CompletableFuture<String> sessions() {
+    public CompletableFuture<String> sessions() {
         List<CompletableFuture<String>> answers = new ArrayList<>();
         for (RelayLink relay : relays.get()) {
             answers.add(relay.send(RelayCommand.sessions()).handle((answer, failure) -> {

@@ -11,6 +11,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.mediaproxy.common.config.DialogIdFormat;
 import org.mediaproxy.common.json.PythonJson;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics.ErrorKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * one datagram per attempt, answers matched by id, 3 s to answer. Unlike the original, an
  * attempt that could not be delivered or got no answer (OpenSIPS restarting, socket missing) is
  * retried, each time with a fresh id; refusals are logged, with a hint when the dialog id format
- * is the likely cause. Runs on the dispatcher's event loop.
+ * is the likely cause. Every failed attempt counts as one {@link ErrorKind#MI_FAILURE}. Runs on
+ * the dispatcher's event loop.
  */
 public final class DialogTerminator implements DialogEnder {
 
@@ -44,15 +47,17 @@ public final class DialogTerminator implements DialogEnder {
     private final DialogIdFormat format;
     private final Policy policy;
     private final Random random;
+    private final DispatcherMetrics metrics;
     private final Map<String, Attempt> pending = new LinkedHashMap<>();
 
     public DialogTerminator(Datagrams datagrams, ScheduledExecutorService scheduler, DialogIdFormat format, Policy policy,
-            Random random) {
+            Random random, DispatcherMetrics metrics) {
         this.datagrams = datagrams;
         this.scheduler = scheduler;
         this.format = format;
         this.policy = policy;
         this.random = random;
+        this.metrics = metrics;
     }
 
     @Override
@@ -81,6 +86,7 @@ public final class DialogTerminator implements DialogEnder {
                 Attempt failed = pending.remove(id);
                 if (failed != null) {
                     failed.timer().cancel(false);
+                    metrics.error(ErrorKind.MI_FAILURE);
                     retryOrGiveUp(failed, "cannot send to OpenSIPS MI: " + failure.getMessage());
                 }
             }
@@ -99,6 +105,7 @@ public final class DialogTerminator implements DialogEnder {
     private void unanswered(String id) {
         Attempt attempt = pending.remove(id);
         if (attempt != null) {
+            metrics.error(ErrorKind.MI_FAILURE);
             retryOrGiveUp(attempt, "OpenSIPS MI did not answer within " + policy.replyTimeout().toMillis() + " ms");
         }
     }
@@ -155,8 +162,12 @@ public final class DialogTerminator implements DialogEnder {
     }
 
     private void refused(Attempt attempt, int code, String message) {
+        if (code != 404 || attempt.number() == 1) {
+            metrics.error(ErrorKind.MI_FAILURE);
+        }
         String parameter = DialogIds.parameter(format, attempt.dialogId(), attempt.callId());
         if (code == 404 && attempt.number() > 1) {
+            // Not a failure: the dialog is gone, most likely ended by an attempt whose answer was lost.
             log.info("OpenSIPS no longer knows dialog {} of call {} (an earlier attempt probably ended it)",
                     parameter, attempt.callId());
         } else if (code == 404) {

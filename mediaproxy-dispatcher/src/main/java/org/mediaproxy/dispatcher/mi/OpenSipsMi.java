@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.mediaproxy.common.config.DialogIdFormat;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +47,12 @@ public final class OpenSipsMi implements DialogEnder {
      * @param opensipsMi {@code [OpenSIPS] socket_path}
      */
     public static OpenSipsMi start(EventLoop loop, Path bindPath, Path opensipsMi, DialogIdFormat format,
-            DialogTerminator.Policy policy) throws IOException, InterruptedException {
+            DialogTerminator.Policy policy, DispatcherMetrics metrics) throws IOException, InterruptedException {
         Files.deleteIfExists(bindPath);
         DomainSocketAddress target = new DomainSocketAddress(opensipsMi.toFile());
         Channel[] holder = new Channel[1];
         DialogTerminator terminator = new DialogTerminator(payload -> send(holder[0], target, payload), loop,
-                format, policy, new Random());
+                format, policy, new Random(), metrics);
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(EpollDomainDatagramChannel.class)

@@ -5,10 +5,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import org.mediaproxy.dispatcher.CrlfFrameDecoder;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics.ErrorKind;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics.OpenSipsCommand;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics.OpenSipsResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,15 +26,24 @@ final class OpenSipsConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(OpenSipsConnection.class);
 
+    /**
+     * A request being served: its command (null for a malformed one) and when it was read, so
+     * that the reply can be counted and timed when it is written.
+     */
+    private record Pending(OpenSipsRequest.Command command, long receivedNanos, CompletableFuture<String> reply) {
+    }
+
     private final OpenSipsRequestHandler handler;
+    private final DispatcherMetrics metrics;
     private final RequestAssembler assembler = new RequestAssembler();
-    private final Deque<CompletableFuture<String>> replies = new ArrayDeque<>();
+    private final Deque<Pending> replies = new ArrayDeque<>();
     private boolean truncated;
     private boolean draining;
     private boolean failed;
 
-    OpenSipsConnection(OpenSipsRequestHandler handler) {
+    OpenSipsConnection(OpenSipsRequestHandler handler, DispatcherMetrics metrics) {
         this.handler = handler;
+        this.metrics = metrics;
     }
 
     @Override
@@ -49,14 +63,18 @@ final class OpenSipsConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void serve(ChannelHandlerContext ctx, OpenSipsMessage message) {
+        long received = System.nanoTime();
         CompletableFuture<String> reply;
+        OpenSipsRequest.Command command = null;
         if (message instanceof OpenSipsRequest request) {
+            command = request.command();
             reply = handle(request);
         } else {
             log.warn("refused OpenSIPS request: {}", ((MalformedRequest) message).reason());
+            metrics.error(ErrorKind.BAD_REQUEST);
             reply = CompletableFuture.completedFuture("error");
         }
-        replies.add(reply);
+        replies.add(new Pending(command, received, reply));
         reply.whenComplete((line, failure) -> {
             if (ctx.executor().inEventLoop()) {
                 writeFinished(ctx);
@@ -77,10 +95,11 @@ final class OpenSipsConnection extends ChannelInboundHandlerAdapter {
 
     private void writeFinished(ChannelHandlerContext ctx) {
         boolean wrote = false;
-        while (!replies.isEmpty() && replies.peekFirst().isDone()) {
-            CompletableFuture<String> done = replies.pollFirst();
-            String line = done.isCompletedExceptionally() ? "error" : done.join();
+        while (!replies.isEmpty() && replies.peekFirst().reply().isDone()) {
+            Pending done = replies.pollFirst();
+            String line = done.reply().isCompletedExceptionally() ? "error" : done.reply().join();
             ctx.write(ByteBufUtil.writeUtf8(ctx.alloc(), line + "\r\n"));
+            count(done, line);
             wrote = true;
         }
         if (wrote) {
@@ -88,6 +107,23 @@ final class OpenSipsConnection extends ChannelInboundHandlerAdapter {
         }
         if (draining && replies.isEmpty()) {
             ctx.close();
+        }
+    }
+
+    private void count(Pending done, String line) {
+        if (done.command() == null) {
+            return; // malformed: counted as a bad request when it was read
+        }
+        OpenSipsResult result = switch (line) {
+            case "error" -> OpenSipsResult.ERROR;
+            case "None" -> OpenSipsResult.NONE;
+            default -> OpenSipsResult.OK;
+        };
+        if (done.command() == OpenSipsRequest.Command.UPDATE) {
+            metrics.openSipsRequest(OpenSipsCommand.UPDATE, result);
+            metrics.setupLatency(Duration.ofNanos(System.nanoTime() - done.receivedNanos()));
+        } else {
+            metrics.openSipsRequest(OpenSipsCommand.REMOVE, result);
         }
     }
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
 import org.mediaproxy.dispatcher.CrlfFrameDecoder;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +43,10 @@ public final class OpenSipsServer {
 
     /**
      * Removes a stale socket file, listens on {@code path} and opens it to every local user
-     * (mode 0666, like the original), since OpenSIPS usually runs under its own account.
+     * (mode 0666, like the original), since OpenSIPS usually runs under its own account. Every
+     * answered request is counted in {@code metrics}, and every {@code update} timed.
      */
-    public static OpenSipsServer start(EventLoop loop, Path path, OpenSipsRequestHandler handler)
+    public static OpenSipsServer start(EventLoop loop, Path path, OpenSipsRequestHandler handler, DispatcherMetrics metrics)
             throws IOException, InterruptedException {
         Files.deleteIfExists(path);
         ChannelGroup connections = new DefaultChannelGroup("opensips", loop);
@@ -57,7 +59,7 @@ public final class OpenSipsServer {
                         connections.add(channel);
                         channel.pipeline()
                                 .addLast("lines", new CrlfFrameDecoder(MAX_LINE_LENGTH))
-                                .addLast("requests", new OpenSipsConnection(handler));
+                                .addLast("requests", new OpenSipsConnection(handler, metrics));
                     }
                 });
         Channel channel;

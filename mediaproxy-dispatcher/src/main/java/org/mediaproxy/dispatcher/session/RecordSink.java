@@ -7,4 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public interface RecordSink {
 
     void submit(ObjectNode record);
+
+    /**
+     * Records waiting on disk for a backend to come back, for the metrics. Must not block. A sink
+     * without a spool has none waiting.
+     */
+    default int spoolDepth() {
+        return 0;
+    }
 }

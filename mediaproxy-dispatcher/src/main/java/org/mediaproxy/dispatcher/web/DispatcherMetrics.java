@@ -30,7 +30,10 @@ public final class DispatcherMetrics {
          * candidate), so the dialog goes on without the relay.
          */
         EXPIRED,
-        /** Forgotten without accounting because its relay stayed away for {@code cleanup_dead_relays_after}. */
+        /**
+         * Forgotten without accounting because its relay stayed away for
+         * {@code cleanup_dead_relays_after}, or came back without it (the relay restarted).
+         */
         RELAY_LOST
     }
 

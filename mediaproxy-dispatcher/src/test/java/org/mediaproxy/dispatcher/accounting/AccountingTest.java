@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -92,6 +93,27 @@ class AccountingTest {
             assertEquals(calls, down.delivered());
             assertEquals(calls, up.delivered());
             Await.until("an empty spool", WAIT, () -> accounting.spoolDepth() == 0);
+        }
+    }
+
+    @Test
+    void eachFailedDeliveryIsReportedWithItsBackendAndSuccessIsNot() throws Exception {
+        ScriptedBackend down = new ScriptedBackend("down");
+        ScriptedBackend up = new ScriptedBackend("up");
+        down.available(false);
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        try (Accounting accounting = Accounting.start(List.of(down, up), spool, FAST, failures::add)) {
+            accounting.submit(record("first"));
+            Await.until("a retry failed too", WAIT, () -> failures.size() >= 2);
+            assertTrue(failures.stream().allMatch("down"::equals), failures.toString());
+            assertEquals(List.of("first"), up.delivered());
+
+            down.available(true);
+            Await.until("the replay", WAIT, () -> down.delivered().size() == 1);
+            int afterRecovery = failures.size();
+            accounting.submit(record("second"));
+            Await.until("the second record", WAIT, () -> down.delivered().size() == 2);
+            assertEquals(afterRecovery, failures.size());
         }
     }
 

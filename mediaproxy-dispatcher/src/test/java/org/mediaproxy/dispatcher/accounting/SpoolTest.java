@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +36,33 @@ class SpoolTest {
     private List<String> files() throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
             return files.map(file -> file.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void theDepthIsReadWithoutWaitingForAWriteInProgress() throws Exception {
+        Spool spool = Spool.open(directory);
+        spool.append(List.of("{\"n\": 1}", "{\"n\": 2}"));
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        // Holds the spool's lock the way a batch being forced to disk does.
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            synchronized (spool) {
+                writing.countDown();
+                try {
+                    done.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        try {
+            assertTrue(writing.await(5, TimeUnit.SECONDS));
+            assertEquals(2, CompletableFuture.supplyAsync(spool::size).get(1, TimeUnit.SECONDS));
+            assertFalse(CompletableFuture.supplyAsync(spool::isEmpty).get(1, TimeUnit.SECONDS));
+        } finally {
+            done.countDown();
+            writer.get(5, TimeUnit.SECONDS);
         }
     }
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mediaproxy.common.config.DialogIdFormat;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics;
 import org.slf4j.LoggerFactory;
 
 /** Timeouts, retries and answers without ids, with a short policy instead of OpenSIPS's 3 s. */
@@ -52,7 +53,8 @@ class DialogTerminatorRetryTest {
             }
             sent.add(payload);
             return CompletableFuture.completedFuture(null);
-        }, loop, DialogIdFormat.HEX, new DialogTerminator.Policy(Duration.ofMillis(100), 3, Duration.ofMillis(50)), new Random());
+        }, loop, DialogIdFormat.HEX, new DialogTerminator.Policy(Duration.ofMillis(100), 3, Duration.ofMillis(50)), new Random(),
+                new DispatcherMetrics());
     }
 
     private List<String> messages() {
@@ -119,7 +121,8 @@ class DialogTerminatorRetryTest {
         DialogTerminator terminator = new DialogTerminator(payload -> {
             sent.add(payload);
             return CompletableFuture.completedFuture(null);
-        }, loop, DialogIdFormat.CALLID, new DialogTerminator.Policy(Duration.ofSeconds(5), 1, Duration.ofMillis(50)), new Random());
+        }, loop, DialogIdFormat.CALLID, new DialogTerminator.Policy(Duration.ofSeconds(5), 1, Duration.ofMillis(50)), new Random(),
+                new DispatcherMetrics());
         loop.submit(() -> terminator.endDialog("one@h", "1")).get();
         loop.submit(() -> terminator.received("200 OK\n")).get();
         waitFor("OpenSIPS ended the dialog of call one@h");

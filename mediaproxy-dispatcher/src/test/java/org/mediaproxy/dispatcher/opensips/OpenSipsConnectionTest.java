@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mediaproxy.dispatcher.CrlfFrameDecoder;
+import org.mediaproxy.dispatcher.web.DispatcherMetrics;
 
 /** Decoding of OpenSIPS requests from real module bytes, split reads, and bad input. */
 class OpenSipsConnectionTest {
@@ -50,7 +51,8 @@ class OpenSipsConnectionTest {
     }
 
     private EmbeddedChannel channel(OpenSipsRequestHandler handler) {
-        return new EmbeddedChannel(new CrlfFrameDecoder(OpenSipsServer.MAX_LINE_LENGTH), new OpenSipsConnection(handler));
+        return new EmbeddedChannel(new CrlfFrameDecoder(OpenSipsServer.MAX_LINE_LENGTH),
+                new OpenSipsConnection(handler, new DispatcherMetrics()));
     }
 
     private EmbeddedChannel echoChannel() {

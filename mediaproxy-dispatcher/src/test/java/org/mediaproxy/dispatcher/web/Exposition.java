@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * before its samples, samples must belong to their family, no series may repeat, and histograms
  * must be cumulative with {@code +Inf} equal to {@code _count}. Any violation fails the test.
  */
-final class Exposition {
+public final class Exposition {
 
     record Sample(String name, Map<String, String> labels, double value) {
     }
@@ -33,7 +33,7 @@ final class Exposition {
     private Exposition() {
     }
 
-    static Exposition parse(String text) {
+    public static Exposition parse(String text) {
         if (!text.endsWith("\n")) {
             throw new AssertionError("the exposition must end with a line feed");
         }
@@ -84,12 +84,12 @@ final class Exposition {
         return family;
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return families.containsKey(name);
     }
 
     /** The value of the sample with exactly these labels (name/value pairs). */
-    double value(String name, String... labels) {
+    public double value(String name, String... labels) {
         Map<String, String> wanted = new TreeMap<>();
         for (int i = 0; i < labels.length; i += 2) {
             wanted.put(labels[i], labels[i + 1]);

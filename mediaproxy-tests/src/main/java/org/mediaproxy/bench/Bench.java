@@ -67,7 +67,8 @@ public final class Bench {
                                      [--jfr FILE]
                       --streams  concurrent calls, each 50 RTP packets/s both ways (default 200, at most 1000)
                       --seconds  measured window per run (default 10)
-                      --warmup   traffic before the window: latching, JIT (default 4)
+                      --warmup   traffic before the window: latching, JIT (default 4; shorter leaves our
+                                 relay's JIT compilation inside the window)
                       --rounds   runs per relay, order alternating (default 2)
                       --threads  worker threads of rtpengine and of our engine (default: the machine's cores)
                       --relays   comma list of rtpengine, mediaproxy, c (default all three)

@@ -46,8 +46,8 @@ final class MediaProxyRelay implements RelayUnderTest {
         if (!Files.isExecutable(checkout.resolve("bin/media-relay"))) {
             throw new IOException("no bin/media-relay in " + checkout + " (run the bench through bin/bench)");
         }
-        DemoEnvironment env = DemoEnvironment.create(checkout, base, Map.of("Relay", "forwarding = userspace"),
-                4 * streams + 16);
+        // The loopback environment sets forwarding = userspace; the relay's log line is checked below.
+        DemoEnvironment env = DemoEnvironment.create(checkout, base, Map.of(), 4 * streams + 16);
         DaemonProcess dispatcher = DaemonProcess.start(checkout, "media-dispatcher", env.configDir(), env.runtimeDir(),
                 env.logDir().resolve("dispatcher.log"), List.of(), List.of());
         DaemonProcess relay = null;
@@ -59,6 +59,8 @@ final class MediaProxyRelay implements RelayUnderTest {
             relay = DaemonProcess.start("media-relay", command, env.logDir().resolve("relay.log"));
             dispatcher.awaitLog(line -> line.contains("relay 127.0.0.1 connected"), START_TIMEOUT,
                     "the relay's connection");
+            relay.awaitLog(line -> line.contains("forwarding engine: userspace"), START_TIMEOUT,
+                    "forwarding in user space");
             MediaProxyRelay started = new MediaProxyRelay(dispatcher, relay,
                     OpenSipsClient.connect(env.controlSocket(), Duration.ofSeconds(5)));
             started.warmUp();

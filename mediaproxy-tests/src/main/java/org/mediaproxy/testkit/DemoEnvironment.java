@@ -32,15 +32,17 @@ public final class DemoEnvironment {
     private final int managementPort;
     private final int metricsPort;
     private final int portRangeStart;
+    private final int relayPorts;
 
     private DemoEnvironment(Path checkout, Path base, int relayPort, int managementPort, int metricsPort,
-            int portRangeStart) {
+            int portRangeStart, int relayPorts) {
         this.checkout = checkout;
         this.base = base;
         this.relayPort = relayPort;
         this.managementPort = managementPort;
         this.metricsPort = metricsPort;
         this.portRangeStart = portRangeStart;
+        this.relayPorts = relayPorts;
     }
 
     /**
@@ -48,10 +50,16 @@ public final class DemoEnvironment {
      * section name (Relay, Dispatcher, OpenSIPS, Database, TLS) to option lines added to it.
      */
     public static DemoEnvironment create(Path checkout, Path base, Map<String, String> extra) throws IOException {
+        return create(checkout, base, extra, 100);
+    }
+
+    /** As {@link #create(Path, Path, Map)}, with a relay port range of {@code relayPorts} ports (four per stream). */
+    public static DemoEnvironment create(Path checkout, Path base, Map<String, String> extra, int relayPorts)
+            throws IOException {
         Files.createDirectories(base.resolve("etc"));
         Files.createDirectories(base.resolve("run"));
         DemoEnvironment environment = new DemoEnvironment(checkout.toAbsolutePath().normalize(), base.toAbsolutePath(),
-                freeTcpPort(), freeTcpPort(), freeTcpPort(), freeUdpPortRange(100));
+                freeTcpPort(), freeTcpPort(), freeTcpPort(), freeUdpPortRange(relayPorts), relayPorts);
         Files.writeString(environment.configDir().resolve("config.ini"), environment.config(extra));
         return environment;
     }
@@ -92,7 +100,7 @@ public final class DemoEnvironment {
                 [TLS]
                 certs_path = %s
                 %s
-                """.formatted(relayPort, portRangeStart, portRangeStart + 100, extra.getOrDefault("Relay", ""),
+                """.formatted(relayPort, portRangeStart, portRangeStart + relayPorts, extra.getOrDefault("Relay", ""),
                 relayPort, managementPort, metricsPort, base.resolve("spool"), extra.getOrDefault("Dispatcher", ""),
                 base.resolve("opensips-mi.sock"), extra.getOrDefault("OpenSIPS", ""),
                 accountingDatabase(), extra.getOrDefault("Database", ""),
@@ -151,8 +159,8 @@ public final class DemoEnvironment {
         }
     }
 
-    /** An even port with {@code size} free UDP ports above it, away from the ephemeral range. */
-    private static int freeUdpPortRange(int size) throws IOException {
+    /** An even port with {@code size} free UDP ports above it on loopback, away from the ephemeral range. */
+    public static int freeUdpPortRange(int size) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int start = 20000 + 2 * (int) (Math.random() * 4000);
             if (allFree(start, size)) {

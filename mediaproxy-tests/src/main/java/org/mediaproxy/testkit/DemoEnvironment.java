@@ -9,7 +9,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.mediaproxy.common.json.PythonJson;
@@ -47,7 +53,8 @@ public final class DemoEnvironment {
 
     /**
      * Creates the directories and writes {@code config.ini} below {@code base}; {@code extra} maps a
-     * section name (Relay, Dispatcher, OpenSIPS, Database, TLS) to option lines added to it.
+     * section name (Relay, Dispatcher, OpenSIPS, Database, TLS) to option lines added to it; an
+     * option given there replaces the demo's default of the same name (e.g. {@code relay_ip}).
      */
     public static DemoEnvironment create(Path checkout, Path base, Map<String, String> extra) throws IOException {
         return create(checkout, base, extra, 100);
@@ -60,7 +67,7 @@ public final class DemoEnvironment {
         Files.createDirectories(base.resolve("run"));
         DemoEnvironment environment = new DemoEnvironment(checkout.toAbsolutePath().normalize(), base.toAbsolutePath(),
                 freeTcpPort(), freeTcpPort(), freeTcpPort(), freeUdpPortRange(relayPorts), relayPorts);
-        Files.writeString(environment.configDir().resolve("config.ini"), environment.config(extra));
+        Files.writeString(environment.configDir().resolve("config.ini"), lastOptionWins(environment.config(extra)));
         return environment;
     }
 
@@ -105,6 +112,36 @@ public final class DemoEnvironment {
                 base.resolve("opensips-mi.sock"), extra.getOrDefault("OpenSIPS", ""),
                 accountingDatabase(), extra.getOrDefault("Database", ""),
                 checkout.resolve("tls"), extra.getOrDefault("TLS", ""));
+    }
+
+    /**
+     * Drops every option line that the same section sets again further down: the configuration
+     * parser, like Python's, refuses an option given twice.
+     */
+    private static String lastOptionWins(String ini) {
+        List<String> lines = ini.lines().toList();
+        Set<String> setLater = new HashSet<>();
+        List<String> kept = new ArrayList<>();
+        String section = "";
+        List<String> sections = new ArrayList<>();
+        for (String line : lines) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("[")) {
+                section = trimmed;
+            }
+            sections.add(section);
+        }
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String line = lines.get(i);
+            String trimmed = line.strip();
+            int equals = trimmed.indexOf('=');
+            boolean option = equals > 0 && !trimmed.startsWith(";") && !trimmed.startsWith("#");
+            if (!option || setLater.add(sections.get(i) + " " + trimmed.substring(0, equals).strip().toLowerCase(Locale.ROOT))) {
+                kept.add(line);
+            }
+        }
+        Collections.reverse(kept);
+        return String.join("\n", kept) + "\n";
     }
 
     public Path checkout() {

@@ -68,7 +68,7 @@ class DebianPackagesTest {
         // A cold relay's first kernel-mode session can take longer than the default 500 ms on a
         // busy CI machine; this test is about the packages, not about that latency.
         demo = DemoEnvironment.create(CHECKOUT, WORK.resolve("demo"), Map.of("Dispatcher", "opensips_timeout = 5000"));
-        sandbox = Sandbox.start(WORK.resolve("sandbox"));
+        sandbox = Sandbox.start(WORK.resolve("sandbox"), CHECKOUT);
         installation = sandbox.sh("apt-get install -y --no-install-recommends " + common.file() + " "
                 + relay.file() + " " + dispatcher.file());
     }

@@ -40,6 +40,10 @@ final class Sandbox implements AutoCloseable {
             mount -t sysfs sysfs "$base/root/sys"
             mount -t tmpfs tmpfs "$base/root/run"
             mount -t tmpfs tmpfs "$base/root/tmp"
+            # The checkout (packages, demo config) stays visible even where the fresh /tmp or /run
+            # would hide it, e.g. a CI clone below /tmp.
+            mkdir -p "$base/root$2"
+            mount --bind "$2" "$base/root$2"
             exec chroot "$base/root" /bin/sh -c 'ip link set lo up && echo ready && exec sleep infinity'
             """;
 
@@ -49,11 +53,14 @@ final class Sandbox implements AutoCloseable {
         this.holder = holder;
     }
 
-    /** Sets up the sandbox; {@code mountPoint} is an empty directory that only the namespaces see used. */
-    static Sandbox start(Path mountPoint) throws IOException {
+    /**
+     * Sets up the sandbox; {@code mountPoint} is an empty directory that only the namespaces see
+     * used, {@code visible} a host directory shown inside at the same path.
+     */
+    static Sandbox start(Path mountPoint, Path visible) throws IOException {
         Files.createDirectories(mountPoint);
         Process holder = new ProcessBuilder("unshare", "--mount", "--net", "--propagation", "private",
-                "sh", "-c", SET_UP, "sh", mountPoint.toString())
+                "sh", "-c", SET_UP, "sh", mountPoint.toString(), visible.toString())
                 .redirectErrorStream(true)
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));

@@ -24,6 +24,21 @@ interface Site {
         }
     };
 
+    /** This machine's namespace, with the launchers running the daemons on the JVM {@code java}. */
+    static Site hostWithJava(java.nio.file.Path java) {
+        return new Site() {
+            @Override
+            public List<String> commandPrefix() {
+                return List.of("env", "JAVA=" + java);
+            }
+
+            @Override
+            public <T> T call(Callable<T> task) throws Exception {
+                return task.call();
+            }
+        };
+    }
+
     /** Prepended to a daemon's command line ({@code ip netns exec <name>}, or nothing). */
     List<String> commandPrefix();
 

@@ -93,6 +93,7 @@ public final class RelayMain implements Daemon.Program {
         daemon.onSignal(Signals.Name.HUP, lifecycle::hangup);
         daemon.onSignal(Signals.Name.INT, () -> lifecycle.terminate("received SIGINT"));
         daemon.onSignal(Signals.Name.TERM, () -> lifecycle.terminate("received SIGTERM"));
+        sessions.warmUp();
         lifecycle.start();
         daemon.ready("relaying on " + settings.relayIp().getHostAddress() + " for " + dispatchers.size()
                 + (dispatchers.size() == 1 ? " dispatcher entry" : " dispatcher entries"));

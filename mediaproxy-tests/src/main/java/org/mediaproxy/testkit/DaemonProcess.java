@@ -36,12 +36,17 @@ public final class DaemonProcess implements AutoCloseable {
         command.add(checkout.resolve("bin").resolve(launcher).toString());
         command.addAll(List.of("--no-fork", "--config-dir", configDir.toString(), "--runtime-dir", runtimeDir.toString()));
         command.addAll(extra);
+        return start(launcher, command, log);
+    }
+
+    /** Starts any long-running program (e.g. a third-party relay) with its output captured in {@code log}. */
+    public static DaemonProcess start(String name, List<String> command, Path log) throws IOException {
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        return new DaemonProcess(launcher, process, log);
+        return new DaemonProcess(name, process, log);
     }
 
     public long pid() {

@@ -9,7 +9,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.mediaproxy.common.json.PythonJson;
@@ -32,27 +38,36 @@ public final class DemoEnvironment {
     private final int managementPort;
     private final int metricsPort;
     private final int portRangeStart;
+    private final int relayPorts;
 
     private DemoEnvironment(Path checkout, Path base, int relayPort, int managementPort, int metricsPort,
-            int portRangeStart) {
+            int portRangeStart, int relayPorts) {
         this.checkout = checkout;
         this.base = base;
         this.relayPort = relayPort;
         this.managementPort = managementPort;
         this.metricsPort = metricsPort;
         this.portRangeStart = portRangeStart;
+        this.relayPorts = relayPorts;
     }
 
     /**
      * Creates the directories and writes {@code config.ini} below {@code base}; {@code extra} maps a
-     * section name (Relay, Dispatcher, OpenSIPS, Database, TLS) to option lines added to it.
+     * section name (Relay, Dispatcher, OpenSIPS, Database, TLS) to option lines added to it; an
+     * option given there replaces the demo's default of the same name (e.g. {@code relay_ip}).
      */
     public static DemoEnvironment create(Path checkout, Path base, Map<String, String> extra) throws IOException {
+        return create(checkout, base, extra, 100);
+    }
+
+    /** As {@link #create(Path, Path, Map)}, with a relay port range of {@code relayPorts} ports (four per stream). */
+    public static DemoEnvironment create(Path checkout, Path base, Map<String, String> extra, int relayPorts)
+            throws IOException {
         Files.createDirectories(base.resolve("etc"));
         Files.createDirectories(base.resolve("run"));
         DemoEnvironment environment = new DemoEnvironment(checkout.toAbsolutePath().normalize(), base.toAbsolutePath(),
-                freeTcpPort(), freeTcpPort(), freeTcpPort(), freeUdpPortRange(100));
-        Files.writeString(environment.configDir().resolve("config.ini"), environment.config(extra));
+                freeTcpPort(), freeTcpPort(), freeTcpPort(), freeUdpPortRange(relayPorts), relayPorts);
+        Files.writeString(environment.configDir().resolve("config.ini"), lastOptionWins(environment.config(extra)));
         return environment;
     }
 
@@ -92,11 +107,41 @@ public final class DemoEnvironment {
                 [TLS]
                 certs_path = %s
                 %s
-                """.formatted(relayPort, portRangeStart, portRangeStart + 100, extra.getOrDefault("Relay", ""),
+                """.formatted(relayPort, portRangeStart, portRangeStart + relayPorts, extra.getOrDefault("Relay", ""),
                 relayPort, managementPort, metricsPort, base.resolve("spool"), extra.getOrDefault("Dispatcher", ""),
                 base.resolve("opensips-mi.sock"), extra.getOrDefault("OpenSIPS", ""),
                 accountingDatabase(), extra.getOrDefault("Database", ""),
                 checkout.resolve("tls"), extra.getOrDefault("TLS", ""));
+    }
+
+    /**
+     * Drops every option line that the same section sets again further down: the configuration
+     * parser, like Python's, refuses an option given twice.
+     */
+    private static String lastOptionWins(String ini) {
+        List<String> lines = ini.lines().toList();
+        Set<String> setLater = new HashSet<>();
+        List<String> kept = new ArrayList<>();
+        String section = "";
+        List<String> sections = new ArrayList<>();
+        for (String line : lines) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("[")) {
+                section = trimmed;
+            }
+            sections.add(section);
+        }
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String line = lines.get(i);
+            String trimmed = line.strip();
+            int equals = trimmed.indexOf('=');
+            boolean option = equals > 0 && !trimmed.startsWith(";") && !trimmed.startsWith("#");
+            if (!option || setLater.add(sections.get(i) + " " + trimmed.substring(0, equals).strip().toLowerCase(Locale.ROOT))) {
+                kept.add(line);
+            }
+        }
+        Collections.reverse(kept);
+        return String.join("\n", kept) + "\n";
     }
 
     public Path checkout() {
@@ -151,8 +196,8 @@ public final class DemoEnvironment {
         }
     }
 
-    /** An even port with {@code size} free UDP ports above it, away from the ephemeral range. */
-    private static int freeUdpPortRange(int size) throws IOException {
+    /** An even port with {@code size} free UDP ports above it on loopback, away from the ephemeral range. */
+    public static int freeUdpPortRange(int size) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int start = 20000 + 2 * (int) (Math.random() * 4000);
             if (allFree(start, size)) {

@@ -242,6 +242,28 @@ class CallEndToEndTest {
         assertEquals(1, proxy.awaitAccounting(second.callId(), 1).size());
     }
 
+    /** The release is built for Java 17 and must also run on the current LTS, 25. */
+    @Test
+    void bothDaemonsCarryACallOnJava25() throws Exception {
+        Path java25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+        assertTrue(java25.toFile().canExecute(), "this kind of machine has Temurin 25 at " + java25);
+        proxy = RunningMediaProxy.start(base, Map.of(), Site.hostWithJava(java25));
+        SipDialog call = dialog("java25");
+        try (OpenSipsClient opensips = proxy.opensips();
+                MediaParty caller = MediaParty.withStreams(1);
+                MediaParty callee = MediaParty.withStreams(1)) {
+            opensips.send(call.offer(1, "127.0.0.1", List.of(caller.audio(0))));
+            String answer = opensips.send(call.answer(1, "127.0.0.1", List.of(callee.audio(0))));
+            caller.send(0, Replies.stream(answer, 0), 20, 0);
+            Thread.sleep(200);
+            assertEquals(20, callee.rtp.get(0).received());
+            assertEquals("removed", opensips.send(call.remove()));
+        }
+        assertEquals(1, proxy.awaitAccounting(call.callId(), 1).size());
+        assertTrue(ProcessHandle.of(proxy.relay.pid()).flatMap(h -> h.info().command())
+                .orElse("").contains("temurin-25"), "the relay runs on Java 25");
+    }
+
     @Test
     void dispatcherStopsCleanlyOnTerm() throws Exception {
         proxy = RunningMediaProxy.start(base, Map.of());

@@ -7,14 +7,29 @@ import java.util.List;
 import org.mediaproxy.testkit.RtpEndpoint;
 import org.mediaproxy.testkit.SipDialog.Media;
 
-/** One side of a call: an RTP and an RTCP socket per media stream, all on loopback. */
+/**
+ * One side of a call: an RTP and an RTCP socket per media stream, on loopback or on a phone's
+ * address inside a network namespace.
+ */
 final class MediaParty implements AutoCloseable {
 
     final List<RtpEndpoint> rtp = new ArrayList<>();
     final List<RtpEndpoint> rtcp = new ArrayList<>();
+    private final Site site;
+    private final String ip;
+
+    private MediaParty(Site site, String ip) {
+        this.site = site;
+        this.ip = ip;
+    }
 
     static MediaParty withStreams(int streams) throws IOException {
-        MediaParty party = new MediaParty();
+        return at(Site.HOST, "127.0.0.1", streams);
+    }
+
+    /** A party whose sockets are bound to {@code ip} inside {@code site}. */
+    static MediaParty at(Site site, String ip, int streams) throws IOException {
+        MediaParty party = new MediaParty(site, ip);
         for (int i = 0; i < streams; i++) {
             party.addStream();
         }
@@ -26,9 +41,9 @@ final class MediaParty implements AutoCloseable {
         for (int attempt = 0; attempt < 100; attempt++) {
             int port = 30000 + 2 * (int) (Math.random() * 4000);
             try {
-                RtpEndpoint media = RtpEndpoint.bind(new InetSocketAddress("127.0.0.1", port));
+                RtpEndpoint media = bind(port);
                 try {
-                    RtpEndpoint control = RtpEndpoint.bind(new InetSocketAddress("127.0.0.1", port + 1));
+                    RtpEndpoint control = bind(port + 1);
                     rtp.add(media);
                     rtcp.add(control);
                     return;
@@ -42,16 +57,26 @@ final class MediaParty implements AutoCloseable {
         throw new IOException("no free even/odd UDP port pair on loopback");
     }
 
+    private RtpEndpoint bind(int port) throws IOException {
+        try {
+            return site.call(() -> RtpEndpoint.bind(new InetSocketAddress(ip, port)));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     int port(int stream) throws IOException {
         return rtp.get(stream).localAddress().getPort();
     }
 
     Media audio(int stream) throws IOException {
-        return Media.audio("127.0.0.1", port(stream));
+        return Media.audio(ip, port(stream));
     }
 
     Media video(int stream) throws IOException {
-        return Media.video("127.0.0.1", port(stream));
+        return Media.video(ip, port(stream));
     }
 
     /** Sends {@code count} RTP packets (payload type {@code pt}) and a few RTCP ones to the relay. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mediaproxy.common.testing.MutableClock;
 
 /**
  * Real mutual TLS on loopback between a dispatcher-like server and relay-like clients, with

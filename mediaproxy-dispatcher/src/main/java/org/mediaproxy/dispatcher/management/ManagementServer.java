@@ -1,15 +1,10 @@
 package org.mediaproxy.dispatcher.management;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -18,6 +13,7 @@ import org.mediaproxy.common.tls.Passport;
 import org.mediaproxy.common.tls.PeerVerifier;
 import org.mediaproxy.common.tls.TlsCredentials;
 import org.mediaproxy.dispatcher.CrlfFrameDecoder;
+import org.mediaproxy.dispatcher.TcpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,30 +40,16 @@ public final class ManagementServer {
     public static ManagementServer start(EventLoop loop, InetSocketAddress listen, TlsCredentials credentials,
             Passport passport, Duration verifyInterval, ManagementService service) throws IOException, InterruptedException {
         ChannelGroup connections = new DefaultChannelGroup("management", loop);
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(loop)
-                .channel(EpollServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        connections.add(channel);
-                        if (credentials != null) {
-                            channel.pipeline()
-                                    .addLast("tls", credentials.serverContext().newHandler(channel.alloc()))
-                                    .addLast("peer", new PeerVerifier(credentials, passport, verifyInterval, "management client"));
-                        }
-                        channel.pipeline()
-                                .addLast("lines", new CrlfFrameDecoder(MAX_LINE_LENGTH))
-                                .addLast("commands", new ManagementConnection(service, credentials == null));
-                    }
-                });
-        Channel channel;
-        try {
-            channel = bootstrap.bind(listen).sync().channel();
-        } catch (Exception e) {
-            throw new IOException("cannot listen for management clients on " + listen + ": " + e.getMessage(), e);
-        }
+        Channel channel = TcpListener.bind(loop, listen, connections, "listen for management clients", connection -> {
+            if (credentials != null) {
+                connection.pipeline()
+                        .addLast("tls", credentials.serverContext().newHandler(connection.alloc()))
+                        .addLast("peer", new PeerVerifier(credentials, passport, verifyInterval, "management client"));
+            }
+            connection.pipeline()
+                    .addLast("lines", new CrlfFrameDecoder(MAX_LINE_LENGTH))
+                    .addLast("commands", new ManagementConnection(service, credentials == null));
+        });
         log.info("management interface on {} ({})", channel.localAddress(), credentials != null ? "TLS" : "plain TCP");
         return new ManagementServer(channel, connections);
     }

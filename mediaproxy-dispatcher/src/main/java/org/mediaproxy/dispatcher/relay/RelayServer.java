@@ -1,12 +1,7 @@
 package org.mediaproxy.dispatcher.relay;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import java.io.IOException;
@@ -17,6 +12,7 @@ import org.mediaproxy.common.tls.Passport;
 import org.mediaproxy.common.tls.PeerVerifier;
 import org.mediaproxy.common.tls.TlsCredentials;
 import org.mediaproxy.dispatcher.CrlfFrameDecoder;
+import org.mediaproxy.dispatcher.TcpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,28 +41,13 @@ public final class RelayServer {
             Duration verifyInterval, RelayEvents events, Duration relayTimeout, Duration recoverInterval)
             throws IOException, InterruptedException {
         ChannelGroup connections = new DefaultChannelGroup("relays", loop);
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(loop)
-                .channel(EpollServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        connections.add(channel);
-                        channel.pipeline()
-                                // serverContext() per connection: it follows replaced credential files
-                                .addLast("tls", credentials.serverContext().newHandler(channel.alloc()))
-                                .addLast("peer", new PeerVerifier(credentials, passport, verifyInterval, "relay"))
-                                .addLast("lines", new CrlfFrameDecoder(MAX_LINE_LENGTH))
-                                .addLast("relay", new RelayConnectionHandler(events, relayTimeout, recoverInterval));
-                    }
-                });
-        Channel channel;
-        try {
-            channel = bootstrap.bind(listen).sync().channel();
-        } catch (Exception e) {
-            throw new IOException("cannot listen for relays on " + listen + ": " + e.getMessage(), e);
-        }
+        Channel channel = TcpListener.bind(loop, listen, connections, "listen for relays",
+                connection -> connection.pipeline()
+                        // serverContext() per connection: it follows replaced credential files
+                        .addLast("tls", credentials.serverContext().newHandler(connection.alloc()))
+                        .addLast("peer", new PeerVerifier(credentials, passport, verifyInterval, "relay"))
+                        .addLast("lines", new CrlfFrameDecoder(MAX_LINE_LENGTH))
+                        .addLast("relay", new RelayConnectionHandler(events, relayTimeout, recoverInterval)));
         log.info("listening for relays on {}", channel.localAddress());
         return new RelayServer(channel, connections);
     }

@@ -1,16 +1,11 @@
 package org.mediaproxy.dispatcher.web;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -25,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.mediaproxy.dispatcher.TcpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,27 +77,17 @@ public final class WebServer {
         HttpDecoderConfig limits = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_REQUEST_LINE)
                 .setMaxHeaderSize(MAX_HEADERS);
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(group)
-                .channel(EpollServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        connections.add(channel);
-                        channel.pipeline()
-                                .addLast("idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
-                                .addLast("http", new HttpServerCodec(limits))
-                                .addLast("aggregate", new BoundedAggregator(MAX_BODY))
-                                .addLast("routes", new WebConnection(routes));
-                    }
-                });
         Channel channel;
         try {
-            channel = bootstrap.bind(address).sync().channel();
-        } catch (Exception e) {
+            channel = TcpListener.bind(group, address, connections, "serve metrics and the web page",
+                    connection -> connection.pipeline()
+                            .addLast("idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                            .addLast("http", new HttpServerCodec(limits))
+                            .addLast("aggregate", new BoundedAggregator(MAX_BODY))
+                            .addLast("routes", new WebConnection(routes)));
+        } catch (IOException e) {
             spoolReader.shutdownNow();
-            throw new IOException("cannot serve metrics and the web page on " + address + ": " + e.getMessage(), e);
+            throw e;
         }
         log.info("metrics and sessions page on http://{}:{}/", address.getHostString(),
                 ((InetSocketAddress) channel.localAddress()).getPort());

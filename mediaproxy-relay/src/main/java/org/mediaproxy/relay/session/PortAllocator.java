@@ -2,6 +2,7 @@ package org.mediaproxy.relay.session;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,26 @@ final class PortAllocator {
     void release(int rtpPort) {
         inUse--;
         free.add(rtpPort);
+    }
+
+    /** The free pairs in the order they will be handed out. */
+    List<Integer> freeOrder() {
+        return List.copyOf(free);
+    }
+
+    /**
+     * Puts the free queue back into an order taken earlier with {@link #freeOrder()}; pairs
+     * allocated since then and still in use are left out.
+     */
+    void restoreOrder(List<Integer> order) {
+        java.util.Set<Integer> nowFree = new java.util.HashSet<>(free);
+        free.clear();
+        for (Integer port : order) {
+            if (nowFree.remove(port)) {
+                free.add(port);
+            }
+        }
+        free.addAll(nowFree.stream().sorted().toList());
     }
 
     int pairsInUse() {

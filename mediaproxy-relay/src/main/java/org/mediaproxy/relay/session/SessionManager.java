@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionManager {
 
+    private static final String WARM_UP_CALL = "media-relay-warm-up";
+
     private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
     /** Descriptors kept for everything that is not a media socket (the original's margin). */
     static final long RESERVED_DESCRIPTORS = 1000;
@@ -40,6 +42,7 @@ public final class SessionManager {
     private final Clock clock;
     private final SessionListener listener;
     private final MediaContext media;
+    private final PortAllocator ports;
     private final Instant startTime;
     private final Map<SessionKey, Session> sessions = new LinkedHashMap<>();
     private final Map<String, Integer> dispatcherSessions = new HashMap<>();
@@ -94,7 +97,7 @@ public final class SessionManager {
                     descriptorLimit, capacity, streamsByPorts, settings.portRangeStart(), settings.portRangeEnd(),
                     settings.portRangeEnd() - settings.portRangeStart() + RESERVED_DESCRIPTORS);
         }
-        PortAllocator ports = new PortAllocator(settings.portRangeStart(), settings.portRangeEnd(),
+        this.ports = new PortAllocator(settings.portRangeStart(), settings.portRangeEnd(),
                 (int) Math.min(Integer.MAX_VALUE, streamsByDescriptors * 2));
         this.media = new MediaContext(settings, clock, timers, engine, ports, this::underLock);
         LOG.info("Media relay on {} ports {}-{}: up to {} streams, forwarding engine: {}",
@@ -118,6 +121,38 @@ public final class SessionManager {
      * @return the reply payload: {@code <ip> <port>...}, {@code None}, {@code halting} or {@code error}
      *         for update; the record or {@code error} for remove; JSON for summary and sessions
      */
+    /**
+     * Runs one synthetic call (offer, answer, remove) through the whole command path before the
+     * relay accepts real ones. Class loading and first compilation otherwise make the first real
+     * {@code update} take hundreds of milliseconds, enough to miss OpenSIPS's 500 ms. The pairs it
+     * used go back to the head of the queue, so the first real call still gets the first pair.
+     */
+    public void warmUp() {
+        List<List<Integer>> order = new ArrayList<>();
+        underLock(() -> order.add(ports.freeOrder()));
+        String ip = settings.relayIp().getHostAddress();
+        Map<String, String> offer = new LinkedHashMap<>();
+        offer.put("type", "request");
+        offer.put("call_id", WARM_UP_CALL);
+        offer.put("cseq", "1");
+        offer.put("from_uri", "sip:warm-up@" + ip);
+        offer.put("to_uri", "sip:warm-up@" + ip);
+        offer.put("from_tag", "warm-up-caller");
+        offer.put("user_agent", "media-relay warm-up");
+        offer.put("signaling_ip", ip);
+        offer.put("media", "audio:" + ip + ":9:sendrecv:ice=no");
+        Map<String, String> answer = new LinkedHashMap<>(offer);
+        answer.put("type", "reply");
+        answer.put("to_tag", "warm-up-callee");
+        String first = execute("update", offer, WARM_UP_CALL);
+        execute("update", answer, WARM_UP_CALL);
+        execute("summary", Map.of(), WARM_UP_CALL);
+        execute("sessions", Map.of(), WARM_UP_CALL);
+        execute("remove", Map.of("call_id", WARM_UP_CALL, "from_tag", "warm-up-caller"), WARM_UP_CALL);
+        underLock(() -> ports.restoreOrder(order.get(0)));
+        LOG.debug("warm-up call answered '{}'", first);
+    }
+
     public String execute(String command, Map<String, String> headers, String dispatcher) {
         try {
             return switch (command) {

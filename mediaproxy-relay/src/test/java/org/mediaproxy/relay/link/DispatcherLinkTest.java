@@ -17,13 +17,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mediaproxy.common.testing.WireTranscript;
 import org.mediaproxy.common.tls.Passport;
 import org.mediaproxy.common.tls.PeerVerifier;
 import org.mediaproxy.relay.testing.InMemorySessionTable;
 import org.mediaproxy.relay.testing.LinkFixture;
 import org.mediaproxy.relay.testing.LogCapture;
 import org.mediaproxy.relay.testing.TestDispatcher;
-import org.mediaproxy.relay.testing.WireTranscript;
 
 /** A relay's link against a real TLS dispatcher listener on loopback. */
 class DispatcherLinkTest {

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.mediaproxy.relay.testing.WireTranscript;
+import org.mediaproxy.common.testing.WireTranscript;
 
 /**
  * Replays the relay's side of a call recorded with the original MediaProxy 4.1.2: the bytes it

@@ -11,6 +11,7 @@ import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.mediaproxy.common.testing.MutableClock;
 
 /**
  * A scheduler driven by the test: tasks run only inside {@link #runDue()} or {@link #advance},

@@ -1,6 +1,7 @@
 package org.mediaproxy.relay.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -120,6 +121,16 @@ class OriginalTranscriptTest {
         assertEquals(fixtureLine(3), relay.execute("sessions", Map.of()));
         replay(5, "2026-11-25T14:56:42.700Z");
         assertEquals("[]", relay.execute("sessions", Map.of()));
+    }
+
+    @Test
+    void warmUpCallLeavesNoTraceSoTheFirstRealCallGetsTheOriginalsPorts() throws Exception {
+        start("2026-11-25T14:56:40.700Z");
+        relay.manager.warmUp();
+        assertEquals("[]", relay.execute("sessions", Map.of()));
+        assertTrue(relay.listener.expired().isEmpty(), "the warm-up call is removed, not expired");
+        replay(0, "2026-11-25T14:56:40.710Z");
+        replay(1, "2026-11-25T14:56:41.590000000Z");
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.mediaproxy.common.json.PythonJson;
+import org.mediaproxy.common.testing.MutableClock;
 import org.mediaproxy.relay.forwarding.ForwardingEngine;
 import org.mediaproxy.relay.forwarding.userspace.UserspaceEngine;
 

@@ -1,5 +1,8 @@
 package org.mediaproxy.dispatcher.accounting.database;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -8,6 +11,8 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import org.mediaproxy.common.json.PythonJson;
+import org.mediaproxy.dispatcher.accounting.Fixtures;
 
 /** Reads an accounting table back the way CDRTool would, for assertions. */
 record DatabaseRows(long id, String callId, String fromTag, String toTag, String info) {
@@ -27,6 +32,22 @@ record DatabaseRows(long id, String callId, String fromTag, String toTag, String
             }
         }
         return rows;
+    }
+
+    /**
+     * Asserts that the rows hold the first {@code count} original 4.1.2 records: the keys, and
+     * the info column both field by field and byte for byte as the original wrote it.
+     */
+    static void assertOriginalRecords(List<DatabaseRows> rows, int count) {
+        for (int i = 0; i < count; i++) {
+            JsonNode original = Fixtures.storedRow(i);
+            DatabaseRows row = rows.get(i);
+            assertEquals(original.get("call_id").textValue(), row.callId());
+            assertEquals(original.get("from_tag").textValue(), row.fromTag());
+            assertEquals(original.get("to_tag").textValue(), row.toTag());
+            assertEquals(original.get("info"), PythonJson.parse(row.info()), "info, field by field");
+            assertEquals(Fixtures.originalInfoTexts().get(i), row.info(), "info, byte for byte");
+        }
     }
 
     static SessionsTable customNames(String table) {

@@ -3,7 +3,6 @@ package org.mediaproxy.dispatcher.accounting.database;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mediaproxy.common.json.PythonJson;
 import org.mediaproxy.dispatcher.accounting.Accounting;
 import org.mediaproxy.dispatcher.accounting.AccountingBackend;
 import org.mediaproxy.dispatcher.accounting.Await;
@@ -99,16 +97,7 @@ abstract class ServerDatabaseTests {
             accounting.submit(Fixtures.record(1));
             Await.until("two rows", WAIT, () -> rows().size() == 2);
         }
-        List<DatabaseRows> rows = rows();
-        for (int i = 0; i < 2; i++) {
-            JsonNode original = Fixtures.storedRow(i);
-            DatabaseRows row = rows.get(i);
-            assertEquals(original.get("call_id").textValue(), row.callId());
-            assertEquals(original.get("from_tag").textValue(), row.fromTag());
-            assertEquals(original.get("to_tag").textValue(), row.toTag());
-            assertEquals(original.get("info"), PythonJson.parse(row.info()), "info, field by field");
-            assertEquals(Fixtures.originalInfoTexts().get(i), row.info(), "info, byte for byte");
-        }
+        DatabaseRows.assertOriginalRecords(rows(), 2);
     }
 
     @Test

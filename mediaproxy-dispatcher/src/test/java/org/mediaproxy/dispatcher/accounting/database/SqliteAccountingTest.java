@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mediaproxy.common.json.PythonJson;
 import org.mediaproxy.dispatcher.accounting.Accounting;
 import org.mediaproxy.dispatcher.accounting.Await;
 import org.mediaproxy.dispatcher.accounting.Fixtures;
@@ -59,16 +57,7 @@ class SqliteAccountingTest {
             accounting.submit(Fixtures.record(1));
             Await.until("two rows", Duration.ofSeconds(10), () -> rows(names).size() == 2);
         }
-        List<DatabaseRows> rows = rows(names);
-        for (int i = 0; i < 2; i++) {
-            JsonNode original = Fixtures.storedRow(i);
-            DatabaseRows row = rows.get(i);
-            assertEquals(original.get("call_id").textValue(), row.callId());
-            assertEquals(original.get("from_tag").textValue(), row.fromTag());
-            assertEquals(original.get("to_tag").textValue(), row.toTag());
-            assertEquals(original.get("info"), PythonJson.parse(row.info()), "info, field by field");
-            assertEquals(Fixtures.originalInfoTexts().get(i), row.info(), "info, byte for byte");
-        }
+        DatabaseRows.assertOriginalRecords(rows(names), 2);
     }
 
     @Test

@@ -132,7 +132,7 @@ final class UserspaceStream implements StreamSockets {
             content.release();
             return;
         }
-        // The received buffer may be a slice of a large recvmmsg buffer; don't pin that.
+        // The received buffer is a slice of a 2 KB receive buffer; don't pin that.
         ByteBuf copy = content.alloc().directBuffer(content.readableBytes());
         copy.writeBytes(content);
         content.release();

@@ -1,4 +1,4 @@
-package org.mediaproxy.relay.testing;
+package org.mediaproxy.common.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,8 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The original MediaProxy's wire transcript ({@code fixtures/original-4.1.2/wire-transcript.txt}):
- * every message with the exact bytes, taken from the Python {@code repr} lines.
+ * The original MediaProxy 4.1.2's wire transcript ({@code fixtures/original-4.1.2/wire-transcript.txt},
+ * shipped in common's test-jar): every message the relay and the dispatcher sent or received, with
+ * its exact bytes, taken from the Python {@code repr} lines.
  */
 public final class WireTranscript {
 
@@ -20,28 +21,39 @@ public final class WireTranscript {
      * @param process  {@code relay} or {@code dispatcher}
      * @param protocol e.g. {@code RelayClientProtocol}
      * @param received true for {@code <==} (read by that process), false for {@code ==>}
+     * @param peer     the other end as the transcript names it, e.g. {@code 198.18.0.1:37562} or {@code ?}
      */
-    public record Message(String process, String protocol, boolean received, byte[] bytes) {
+    public record Message(String process, String protocol, boolean received, String peer, byte[] bytes) {
         public String text() {
             return new String(bytes, StandardCharsets.UTF_8);
         }
     }
 
-    private static final Pattern HEADER = Pattern.compile("^\\[\\s*[\\d.]+\\]\\s+(\\S+)\\s+(\\S+)\\s+(<==|==>)\\s.*");
+    private static final Pattern HEADER = Pattern.compile(
+            "^\\[\\s*[\\d.]+\\]\\s+(\\S+)\\s+(\\S+)\\s+(<==|==>|---)\\s+peer\\s+(\\S+).*");
     private static final String REPR = "| (repr) ";
 
     private WireTranscript() {
     }
 
-    /** The messages the relay received and sent, in order. */
+    /** The messages the relay received and sent on its link to the dispatcher, in order. */
     public static List<Message> relaySide() throws IOException {
-        List<Message> relay = new ArrayList<>();
+        return side("relay");
+    }
+
+    /** Everything the dispatcher received and sent (relays, OpenSIPS, management), in order. */
+    public static List<Message> dispatcherSide() throws IOException {
+        return side("dispatcher");
+    }
+
+    private static List<Message> side(String process) throws IOException {
+        List<Message> side = new ArrayList<>();
         for (Message message : load()) {
-            if (message.process().equals("relay") && message.protocol().equals("RelayClientProtocol")) {
-                relay.add(message);
+            if (message.process().equals(process)) {
+                side.add(message);
             }
         }
-        return relay;
+        return side;
     }
 
     public static List<Message> load() throws IOException {
@@ -57,10 +69,12 @@ public final class WireTranscript {
         for (String line : text.split("\n")) {
             Matcher candidate = HEADER.matcher(line);
             if (candidate.matches()) {
-                header = candidate;
+                // "---" lines (connection opened/closed) carry no message.
+                header = candidate.group(3).equals("---") ? null : candidate;
             } else if (line.trim().startsWith(REPR) && header != null) {
                 String repr = line.substring(line.indexOf(REPR) + REPR.length()).trim();
-                messages.add(new Message(header.group(1), header.group(2), header.group(3).equals("<=="), unrepr(repr)));
+                messages.add(new Message(header.group(1), header.group(2), header.group(3).equals("<=="),
+                        header.group(4), unrepr(repr)));
                 header = null;
             }
         }

@@ -1,4 +1,4 @@
-package org.mediaproxy.relay.session;
+package org.mediaproxy.common.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +13,11 @@ public final class MutableClock extends Clock {
 
     public MutableClock(Instant start) {
         this.now = start;
+    }
+
+    /** Starts at the current time, for tests that only care about moving forward. */
+    public MutableClock() {
+        this(Instant.now());
     }
 
     public void set(Instant instant) {

@@ -244,6 +244,12 @@ public final class Dispatcher implements RelayEvents {
             log.warn("relay {} expired call {} which belongs to relay {}; ignoring it", relay.ip(), callId, session.relayIp());
             return;
         }
+        if (session.isExpired()) {
+            // Accounted and its dialog ended already; a repeat must neither account it twice nor
+            // drop the session that OpenSIPS's coming remove is answered from.
+            log.warn("relay {} expired call {} again; it was accounted already, ignoring the repeat", relay.ip(), callId);
+            return;
+        }
         boolean answered = SessionRecords.wasAnswered(record);
         boolean allStreamsIce = SessionRecords.allStreamsIce(record);
         log.info("call {} expired on relay {}{}", callId, relay.ip(), allStreamsIce ? " (unselected ICE candidates)" : "");
@@ -251,10 +257,8 @@ public final class Dispatcher implements RelayEvents {
             records.submit(SessionRecords.expired(record, session.dialogId()));
         }
         relay.sessionsChanged(-1);
-        if (!session.isExpired()) {
-            metrics.sessionEnded(allStreamsIce ? EndReason.EXPIRED : EndReason.TIMED_OUT);
-        }
-        if (session.dialogId() != null && answered && !allStreamsIce && !session.isExpired()) {
+        metrics.sessionEnded(allStreamsIce ? EndReason.EXPIRED : EndReason.TIMED_OUT);
+        if (session.dialogId() != null && answered && !allStreamsIce) {
             dialogs.endDialog(callId, session.dialogId());
             sessions.put(session.expired(clock.instant()));
         } else {

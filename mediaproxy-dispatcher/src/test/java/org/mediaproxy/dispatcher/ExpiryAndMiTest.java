@@ -64,8 +64,9 @@ class ExpiryAndMiTest extends EndToEndBase {
         relay.nextCommand(WAIT);
         relay.nextCommand(WAIT);
 
+        String notice = a.expire("media-died", "no-traffic timeout");
         try (LogCapture log = new LogCapture(DialogTerminator.class)) {
-            relay.send(a.expire("media-died", "no-traffic timeout"));
+            relay.send(notice);
             Matcher sent = request(mi[0].next(WAIT));
             assertEquals("1b2.a3f5", sent.group(2), "h_entry 689, h_id 24378 in reverse hex");
             mi[0].answer(reply("mi-dlg_end_dlg-did", sent.group(1)));
@@ -74,6 +75,9 @@ class ExpiryAndMiTest extends EndToEndBase {
         String record = PythonJson.write(dispatcher.nextRecord(WAIT));
         assertTrue(record.endsWith(", \"timed_out\": true, \"dialog_id\": \"" + DIALOG + "\", \"all_streams_ice\": false}"), record);
 
+        relay.send(notice);
+        assertNull(dispatcher.nextRecord(Duration.ofMillis(300)), "a repeated expired notice is not accounted again");
+        assertNull(mi[0].next(Duration.ofMillis(100)), "nor is the dialog ended twice");
         assertEquals("removed", opensips.request(Requests.remove("media-died"), REPLY), "OpenSIPS tears the dialog down");
         assertNull(relay.nextCommand(Duration.ofMillis(200)), "answered without the relay, which dropped the call already");
         assertNull(dispatcher.nextRecord(Duration.ofMillis(100)), "accounted once");

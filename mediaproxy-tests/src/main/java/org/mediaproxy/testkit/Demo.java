@@ -9,11 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -254,22 +249,12 @@ public final class Demo {
 
     private static String accountingRow(DemoEnvironment env, String callId) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        String url = "jdbc:sqlite:" + env.accountingDatabase();
         while (System.nanoTime() < deadline) {
-            if (Files.exists(env.accountingDatabase())) {
-                try (Connection db = DriverManager.getConnection(url);
-                        PreparedStatement query = db.prepareStatement(
-                                "SELECT call_id, from_tag, to_tag, info FROM media_sessions WHERE call_id = ?")) {
-                    query.setString(1, callId);
-                    try (ResultSet row = query.executeQuery()) {
-                        if (row.next()) {
-                            return "call_id=" + row.getString(1) + " from_tag=" + row.getString(2) + " to_tag="
-                                    + row.getString(3) + "\ninfo=" + new String(row.getBytes(4), StandardCharsets.UTF_8);
-                        }
-                    }
-                } catch (SQLException notYet) {
-                    // the table appears when the dispatcher's accounting starts; keep polling
-                }
+            List<DemoEnvironment.AccountingRow> rows = env.accountingRows(callId);
+            if (!rows.isEmpty()) {
+                DemoEnvironment.AccountingRow row = rows.get(0);
+                return "call_id=" + row.callId() + " from_tag=" + row.fromTag() + " to_tag=" + row.toTag()
+                        + "\ninfo=" + row.info();
             }
             Thread.sleep(200);
         }

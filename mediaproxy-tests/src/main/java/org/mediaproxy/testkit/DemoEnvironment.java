@@ -14,6 +14,14 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
@@ -162,6 +170,32 @@ public final class DemoEnvironment {
 
     public Path accountingDatabase() {
         return base.resolve("accounting.sqlite");
+    }
+
+    /** One row of the demo's accounting table: the columns CDRTool correlates on, and the record. */
+    public record AccountingRow(String callId, String fromTag, String toTag, String info) {
+    }
+
+    /** The accounting rows for {@code callId}; none while the table does not exist yet. */
+    public List<AccountingRow> accountingRows(String callId) {
+        List<AccountingRow> rows = new ArrayList<>();
+        if (!Files.exists(accountingDatabase())) {
+            return rows;
+        }
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + accountingDatabase());
+                PreparedStatement query = db.prepareStatement(
+                        "SELECT call_id, from_tag, to_tag, info FROM media_sessions WHERE call_id = ?")) {
+            query.setString(1, callId);
+            try (ResultSet row = query.executeQuery()) {
+                while (row.next()) {
+                    rows.add(new AccountingRow(row.getString(1), row.getString(2), row.getString(3),
+                            new String(row.getBytes(4), StandardCharsets.UTF_8)));
+                }
+            }
+        } catch (SQLException tableNotYetThere) {
+            // the dispatcher's accounting creates the table when it starts
+        }
+        return rows;
     }
 
     public Path certsDir() {

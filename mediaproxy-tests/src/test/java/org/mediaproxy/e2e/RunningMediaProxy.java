@@ -2,15 +2,8 @@ package org.mediaproxy.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -163,22 +156,7 @@ final class RunningMediaProxy implements AutoCloseable {
     }
 
     List<JsonNode> accounting(String callId) {
-        List<JsonNode> rows = new ArrayList<>();
-        if (!env.accountingDatabase().toFile().exists()) {
-            return rows;
-        }
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + env.accountingDatabase());
-                PreparedStatement query = db.prepareStatement("SELECT info FROM media_sessions WHERE call_id = ?")) {
-            query.setString(1, callId);
-            try (ResultSet row = query.executeQuery()) {
-                while (row.next()) {
-                    rows.add(PythonJson.parse(new String(row.getBytes(1), StandardCharsets.UTF_8)));
-                }
-            }
-        } catch (SQLException tableNotYetThere) {
-            return rows;
-        }
-        return rows;
+        return env.accountingRows(callId).stream().map(row -> PythonJson.parse(row.info())).toList();
     }
 
     @Override
